@@ -1,0 +1,73 @@
+"""Options shared by every command, defined once (contract: "Options on every command
+that queries DNS")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def dns_options(func: F) -> F:
+    options = [
+        click.option(
+            "--nameserver",
+            "nameservers",
+            multiple=True,
+            metavar="HOST[:PORT]",
+            help="Resolver to ask (repeatable); default: the system resolver.",
+        ),
+        click.option(
+            "--zone",
+            "zones",
+            multiple=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="FILE",
+            help="Answer names at or under this master file's origin from the file.",
+        ),
+        click.option("--offline", is_flag=True, help="Send no DNS query; other names are NXDOMAIN."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.01, max=300),
+            default=5.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="Per-query timeout; the whole run has a bounded deadline too.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def output_options(func: F) -> F:
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json", "markdown"]),
+            default="text",
+            show_default=True,
+            help="Report format.",
+        ),
+        click.option(
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="FILE",
+            help="Write the report to FILE instead of stdout.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "never"]),
+            default="error",
+            show_default=True,
+            help="Which findings make the exit code 1.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -1,0 +1,171 @@
+"""The live backend: dnspython over UDP (EDNS, 1232-byte buffer) with TCP fallback.
+
+This is the only module that sees dnspython's network exceptions; it turns each
+into a ``Status``. Servers are tried in order; a timeout or network error moves
+on to the next one, a real answer (even SERVFAIL or REFUSED) is final for that
+server only if no later server answers better.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass
+
+import dns.asyncquery
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.resolver
+
+from triage.dns.answer import Answer, Status
+from triage.dns.names import normalise, to_wire_name
+
+EDNS_PAYLOAD = 1232  # DNS flag day 2020: no fragmentation, large TXT sets still fit
+MAX_CHAIN = 12
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int = 53
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def system_servers() -> tuple[Server, ...]:
+    """The system resolver's servers (/etc/resolv.conf); empty when there is none."""
+    try:
+        conf = dns.resolver.Resolver(configure=True)
+    except (dns.resolver.NoResolverConfiguration, OSError):
+        return ()
+    return tuple(Server(str(ns), int(conf.port)) for ns in conf.nameservers)
+
+
+class LiveResolver:
+    def __init__(self, servers: tuple[Server, ...], timeout: float, deadline: float) -> None:
+        self._servers = servers
+        self._timeout = timeout
+        self._deadline = deadline  # time.monotonic() value after which nothing is sent
+
+    async def query(self, name: str, rdtype: str) -> Answer:
+        key = normalise(name)
+        started = time.monotonic()
+        answer = await self._resolve(key, rdtype, ())
+        elapsed = (time.monotonic() - started) * 1000
+        return Answer(
+            name=key,
+            rdtype=rdtype,
+            status=answer.status,
+            rdata=answer.rdata,
+            ttl=answer.ttl,
+            cnames=answer.cnames,
+            elapsed_ms=elapsed,
+            source=answer.source,
+            detail=answer.detail,
+        )
+
+    async def _resolve(self, name: str, rdtype: str, chain: tuple[str, ...]) -> Answer:
+        qname = to_wire_name(name)
+        if qname is None:
+            return Answer(name, rdtype, Status.BADNAME, detail="name cannot be queried")
+        if not self._servers:
+            return Answer(name, rdtype, Status.TIMEOUT, detail="no nameserver configured")
+        request = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
+        request.flags |= dns.flags.RD
+        answer = await self._ask(request, name, rdtype)
+        if isinstance(answer, Answer):
+            return answer
+        return await self._interpret(answer[0], answer[1], name, rdtype, chain)
+
+    async def _ask(
+        self, request: dns.message.Message, name: str, rdtype: str
+    ) -> Answer | tuple[dns.message.Message, str]:
+        failure = Answer(name, rdtype, Status.TIMEOUT, detail="no server answered")
+        for server in self._servers:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                return Answer(name, rdtype, Status.TIMEOUT, detail="run deadline reached")
+            try:
+                response, _ = await dns.asyncquery.udp_with_fallback(
+                    request, server.host, timeout=min(self._timeout, remaining), port=server.port
+                )
+            except dns.exception.Timeout:
+                failure = Answer(name, rdtype, Status.TIMEOUT, source=str(server), detail="timeout")
+                continue
+            except (OSError, EOFError, socket.error) as exc:
+                detail = f"network error: {exc.__class__.__name__}"
+                failure = Answer(name, rdtype, Status.TIMEOUT, source=str(server), detail=detail)
+                continue
+            except dns.exception.DNSException as exc:
+                detail = f"malformed answer: {exc.__class__.__name__}"
+                failure = Answer(name, rdtype, Status.SERVFAIL, source=str(server), detail=detail)
+                continue
+            return response, str(server)
+        return failure
+
+    async def _interpret(
+        self,
+        response: dns.message.Message,
+        source: str,
+        name: str,
+        rdtype: str,
+        chain: tuple[str, ...],
+    ) -> Answer:
+        rcode = response.rcode()
+        if rcode == dns.rcode.SERVFAIL:
+            return Answer(name, rdtype, Status.SERVFAIL, cnames=chain, source=source)
+        if rcode == dns.rcode.REFUSED:
+            return Answer(name, rdtype, Status.REFUSED, cnames=chain, source=source)
+        if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+            detail = f"rcode {dns.rcode.to_text(rcode)}"
+            return Answer(name, rdtype, Status.SERVFAIL, cnames=chain, source=source, detail=detail)
+        want = dns.rdatatype.from_text(rdtype)
+        current = dns.name.from_text(name, origin=dns.name.root)
+        followed = list(chain)
+        for _ in range(MAX_CHAIN):
+            rrset = response.get_rrset(response.answer, current, dns.rdataclass.IN, want)
+            if rrset is not None:
+                return Answer(
+                    name, rdtype, Status.OK, tuple(rrset), rrset.ttl, tuple(followed), source=source
+                )
+            cname = response.get_rrset(
+                response.answer, current, dns.rdataclass.IN, dns.rdatatype.CNAME
+            )
+            if cname is None or want == dns.rdatatype.CNAME:
+                break
+            current = cname[0].target
+            followed.append(normalise(current.to_text()))
+            if len(followed) > MAX_CHAIN:
+                return Answer(name, rdtype, Status.SERVFAIL, cnames=tuple(followed),
+                              source=source, detail="CNAME chain too long")
+        if (
+            rcode == dns.rcode.NOERROR
+            and len(followed) > len(chain)
+            and not _has_soa(response)
+            and len(followed) < MAX_CHAIN
+        ):
+            # An authoritative server gave the CNAME but not the target's data and no
+            # negative proof for it: ask for the target ourselves.
+            nested = await self._resolve(followed[-1], rdtype, tuple(followed))
+            return Answer(name, rdtype, nested.status, nested.rdata, nested.ttl,
+                          nested.cnames, source=nested.source, detail=nested.detail)
+        status = Status.NXDOMAIN if rcode == dns.rcode.NXDOMAIN else Status.NODATA
+        return Answer(name, rdtype, status, (), _negative_ttl(response), tuple(followed),
+                      source=source)
+
+
+def _has_soa(response: dns.message.Message) -> bool:
+    return any(rrset.rdtype == dns.rdatatype.SOA for rrset in response.authority)
+
+
+def _negative_ttl(response: dns.message.Message) -> int | None:
+    for rrset in response.authority:
+        if rrset.rdtype == dns.rdatatype.SOA:
+            return min(rrset.ttl, rrset[0].minimum)
+    return None

@@ -1,0 +1,1 @@
+"""Reports: computed once (``model.Report``), rendered many ways (json, text, markdown)."""
