@@ -7,6 +7,7 @@ for dnspython and ``triage spf`` never pays for the log parsers.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click

@@ -1,0 +1,17 @@
+"""Deferral analysis: parse MTA logs, classify every reply, aggregate, assess.
+
+Data flow: ``source`` (files, .gz, stdin; newline-aligned chunks) -> ``parsers`` (one
+module per format, detected per file) -> ``aggregate`` (bounded counters) with
+``classify`` (``reply`` + ``providers`` + ``rules``, tables in triage/data/) ->
+``result`` (the contract's fields) and ``assess`` (findings). ``explain`` classifies one
+reply with the same tables. Importing this package loads no data and no dnspython.
+"""
+
+from __future__ import annotations
+
+from triage.deferrals.analyse import analyse
+from triage.deferrals.explain import ExplainResult, explain
+from triage.deferrals.result import DeferralResult
+from triage.deferrals.source import InputUnreadable
+
+__all__ = ["DeferralResult", "ExplainResult", "InputUnreadable", "analyse", "explain"]

@@ -21,7 +21,8 @@ class AccountingResolver:
         stats.elapsed_ms += (time.monotonic() - started) * 1000
         if answer.status.is_error:
             stats.failed += 1
-        elif answer.status is not Status.BADNAME:
+        # SERVFAIL and REFUSED are answers too: only silence means "unreachable"
+        if answer.status not in (Status.TIMEOUT, Status.BADNAME):
             stats.answered += 1
         stats.log.append((answer.name, rdtype, answer.status.value))
         return answer

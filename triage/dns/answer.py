@@ -81,7 +81,7 @@ class Stats:
 
     queries: int = 0  # lookups that reached a backend (after cache and merging)
     cache_hits: int = 0
-    answered: int = 0  # lookups that got any answer from a server or zone
+    answered: int = 0  # lookups that got any answer (SERVFAIL and REFUSED included)
     failed: int = 0  # timeouts, servfail, refused
     elapsed_ms: float = 0.0
     log: list[tuple[str, str, str]] = field(default_factory=list)  # (name, rdtype, status)

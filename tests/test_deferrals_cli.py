@@ -1,0 +1,61 @@
+"""``triage deferrals`` and ``triage explain`` through the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from triage.cli import cli
+
+LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
+S77714 = "451 4.7.500 Server busy. Please try again later. [S77714]"
+
+
+def test_explain_text_and_json() -> None:
+    text = CliRunner().invoke(cli, ["explain", S77714])
+    assert text.exit_code == 0, text.output
+    assert "throttling" in text.output and "Advice:" in text.output
+    out = CliRunner().invoke(cli, ["explain", S77714, "--format", "json"])
+    body = json.loads(out.output)
+    assert body["command"] == "explain" and body["class"] == "throttling"
+    assert body["findings"] == [] and body["enhanced"] == "4.7.500"
+
+
+def test_explain_sanitizes_escapes() -> None:
+    out = CliRunner().invoke(cli, ["explain", "451 4.7.500 busy \x1b[2J now"])
+    assert "\x1b" not in out.output
+
+
+def test_deferrals_json_report() -> None:
+    out = CliRunner().invoke(cli, ["deferrals", str(LOGS / "postfix" / "maillog"),
+                                   "--format", "json", "--fail-on", "never"])
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.output)
+    for key in ("inputs", "totals", "by_class", "by_provider", "codes", "window", "scope",
+                "retries", "timeline"):
+        assert key in body
+    assert body["codes"][0]["rule"]
+    assert sum(b["delivered"] for b in body["timeline"]) == body["totals"]["delivered"]
+
+
+def test_deferrals_exit_code_follows_findings() -> None:
+    log = str(LOGS / "postfix" / "maillog")
+    assert CliRunner().invoke(cli, ["deferrals", log]).exit_code == 1  # blocked: error
+    ok = CliRunner().invoke(cli, ["deferrals", str(LOGS / "samples" / "sendgrid.json")])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_no_dnspython_import() -> None:
+    code = ("import sys; from triage.cli import cli\n"
+            "try:\n cli.main(['explain', '452 4.3.1 x', '--format', 'json'], standalone_mode=False)\n"
+            "except SystemExit: pass\n"
+            "try:\n cli.main(['deferrals', sys.argv[1]], standalone_mode=False)\n"
+            "except SystemExit: pass\n"
+            "assert 'dns' not in sys.modules and 'dns.resolver' not in sys.modules, 'dns'\n")
+    done = subprocess.run([sys.executable, "-c", code, str(LOGS / "samples" / "replies.txt")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

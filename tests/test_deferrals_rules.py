@@ -1,0 +1,99 @@
+"""The rule, class and provider tables: valid, documented, and classifying as intended."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from triage.deferrals import explain
+from triage.deferrals import providers as providers_mod
+from triage.deferrals import rules as rules_mod
+
+DOC = Path(__file__).parent.parent / "docs" / "deferral-classes.md"
+
+
+def test_tables_load_and_are_documented() -> None:
+    table = rules_mod.load()
+    doc = DOC.read_text()
+    assert len(table.rules) > 50
+    for rule in table.rules:
+        assert f"`{rule.id}`" in doc, rule.id
+        for tag in rule.sources:
+            assert f"| {tag} |" in doc, tag
+    for cls in rules_mod.CLASSES:
+        assert f"`{cls}`" in doc
+        for tag in table.classes[cls].sources:
+            assert f"| {tag} |" in doc, tag
+    for provider in providers_mod.load().providers:
+        assert f"`{provider.id}`" in doc
+        for tag in provider.sources:
+            assert f"| {tag} |" in doc, tag
+
+
+def test_last_rule_is_a_catch_all() -> None:
+    last = rules_mod.load().rules[-1]
+    assert not (last.codes or last.enhanced or last.tokens or last.text or last.providers)
+
+
+def test_bad_rule_is_rejected() -> None:
+    with pytest.raises(rules_mod.RuleError):
+        rules_mod._rule({"id": "x", "class": "nope", "action": "wait", "advice": "a",
+                         "sources": ["s"]})
+
+
+@pytest.mark.parametrize("reply,host,cls,provider,rule", [
+    ("451 4.7.500 Server busy. Please try again later from [203.0.113.9]. (S77714) "
+     "[BN8NAM12FT033.eop-nam12.prod.protection.outlook.com]", None, "throttling",
+     "microsoft-365", "ms.4.7.500-server-busy"),
+    ("451 4.7.652 The mail server [203.0.113.9] has exceeded the maximum number of "
+     "connections. (S3115)", None, "connection-limit", "microsoft-365", "ms.connection-limit"),
+    ("452 4.3.1 Insufficient system resources", "contoso-com.mail.protection.outlook.com",
+     "receiver-capacity", "microsoft-365", "ms.4.3.1-insufficient-resources"),
+    ("451 4.7.650 The mail server [203.0.113.9] has been temporarily rate limited due to IP "
+     "reputation. For e-mail delivery information, see https://postmaster.live.com (S843)",
+     None, "ip-reputation", "outlook.com", "ms.4.7.650-ip-reputation"),
+    ("550 5.7.1 Unfortunately, messages from [203.0.113.9] weren't sent. Please contact your "
+     "Internet service provider since part of their network is on our block list (S3140).",
+     "hotmail-com.olc.protection.outlook.com", "blocklist", "outlook.com",
+     "ms.block-list-s3140"),
+    ("550 5.7.515 Access denied, sending domain example.com doesn't meet the required "
+     "authentication level.", None, "auth", "other", "ms.5.7.515-auth-level"),
+    ("421 4.7.0 [TSS04] Messages from 203.0.113.9 temporarily deferred due to unexpected "
+     "volume or user complaints - 4.16.55.1", None, "throttling", "yahoo",
+     "yahoo.tss04-deferred"),
+    ("421-4.7.28 Gmail has detected an unusual rate of mail originating from your IP "
+     "address. - gsmtp", None, "throttling", "google", "google.unusual-rate"),
+    ("connect to mx.example.org[192.0.2.1]:25: Connection timed out", None, "network",
+     "other", "local.connect-failed"),
+    ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1",
+     "mx0a-001.pphosted.com", "blocklist", "other", "generic.public-blocklist"),
+])
+def test_classification(reply: str, host: str | None, cls: str, provider: str,
+                        rule: str) -> None:
+    body = explain(reply, host=host).to_dict()
+    assert (body["class"], body["provider"], body["rule"]) == (cls, provider, rule)
+
+
+def test_yahoo_ts03_will_not_clear() -> None:
+    body = explain("421 4.7.1 [TS03] All messages from 203.0.113.9 will be permanently "
+                   "deferred; Retrying will NOT succeed.").to_dict()
+    assert body["will_not_clear"] is True and body["action"] == "stop-and-fix"
+    assert body["class"] == "ip-reputation"
+
+
+def test_forest_decoding() -> None:
+    body = explain("451 4.7.500 Server busy. (S77719) [JUTN0NNV051736.eop-eur22.prod."
+                   "protection.outlook.com 2024-04-29T23:34:45.000Z K2TP4MV8R6ZF2XN2]").to_dict()
+    assert body["microsoft"] == {"host": "JUTN0NNV051736", "forest": "eop-eur22",
+                                 "region": "EUR", "time": "2024-04-29T23:34:45.000Z"}
+
+
+def test_no_fix_suppresses_on_4xx() -> None:
+    table = rules_mod.load()
+    texts = [r.advice for r in table.rules] + [c.fix for c in table.classes.values()]
+    for text in texts:
+        assert not re.search(r"(?<!never )(?<!Never )suppress(?! (?:the )?recipient only after)",
+                             text.replace("Never suppress", "").replace("never suppress", "")
+                             .replace("suppress the recipient only after", "")), text

@@ -1,0 +1,161 @@
+"""Is the target on a DNS block list? Every list is asked at once; every answer is read
+per list (interpret.py), so a refusal or an unknown code is never a listing.
+
+The Spamhaus DQS key goes into query names only; everything that can reach a report
+(zone, query, reason, detail) is built from the key-free form or has it redacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from triage.checks.dnsbl.catalog import Catalog, CodeClass, DnsblList, Kind, load_catalog
+from triage.checks.dnsbl.findings import (
+    dead_finding,
+    list_findings,
+    public_resolver_finding,
+    skipped_finding,
+)
+from triage.checks.dnsbl.interpret import TOO_LONG, ListStatus, Reading, interpret
+from triage.checks.dnsbl.query import (
+    KEY_SHOWN,
+    Target,
+    parse_target,
+    query_name,
+    registrable,
+)
+from triage.checks.dnsbl.select import select_lists
+from triage.dns.answer import Answer
+from triage.dns.names import to_wire_name
+from triage.dns.resolver import Resolver
+from triage.findings import Finding
+from triage.sanitize import clean
+
+REASON_CHARS = 300  # a TXT reason is shown at most this long
+
+
+@dataclass(frozen=True)
+class ListResult:
+    dnsbl: DnsblList
+    query: str  # the query name as shown (key replaced)
+    reading: Reading
+    reason: str | None  # the list's TXT record for a listing or refusal, sanitised
+
+    @property
+    def kind(self) -> Kind:
+        """A mixed list (ZEN) reports ``policy`` when every listing code is a policy code."""
+        listing = [c for c in self.reading.codes if c.cls in (CodeClass.LISTED, CodeClass.POLICY)]
+        if listing and all(c.cls is CodeClass.POLICY for c in listing):
+            return Kind.POLICY
+        return self.dnsbl.kind
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "zone": self.dnsbl.zone,
+            "query": self.query,
+            "codes": [c.value for c in self.reading.codes],
+            "meanings": [c.meaning for c in self.reading.codes],
+            "reason": self.reason,
+            "detail": self.reading.detail,
+            "delist_url": self.dnsbl.delist_url,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "zone": self.dnsbl.zone,
+            "name": self.dnsbl.name,
+            "kind": self.kind.value,
+            "status": self.reading.status.value,
+            "codes": [c.value for c in self.reading.codes],
+            "meanings": [c.meaning for c in self.reading.codes],
+            "reason": self.reason,
+            "delist_url": self.dnsbl.delist_url,
+            "detail": self.reading.detail,
+        }
+
+
+@dataclass(frozen=True)
+class DnsblResult:
+    target: str
+    lists: tuple[ListResult, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def listed(self) -> bool:
+        return any(r.reading.status is ListStatus.LISTED for r in self.lists)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "lists": [r.to_dict() for r in self.lists]}
+
+
+async def check_dnsbl(
+    resolver: Resolver,
+    target: str,
+    zones: Sequence[str] = (),
+    key: str | None = None,
+    nameservers: Sequence[str | tuple[str, int]] = (),
+    *,
+    defaults: bool = True,
+    catalog: Catalog | None = None,
+) -> DnsblResult:
+    """Ask the default lists (unless ``defaults`` is false) and ``zones`` about ``target``.
+
+    ``nameservers`` are the resolvers the run uses, to warn about public ones.
+    ValueError when ``target`` is neither an IP address nor a domain name.
+    """
+    parsed = parse_target(target)
+    catalog = catalog or load_catalog()
+    selection = select_lists(catalog, parsed.kind, zones, defaults, key)
+    base = registrable(parsed) if any(d.registrable for d in selection.lists) else parsed
+    results = await asyncio.gather(
+        *(_ask(resolver, base if d.registrable else parsed, d, key) for d in selection.lists)
+    )
+    findings: list[Finding] = []
+    for result in results:
+        findings += list_findings(parsed.text, result)
+    findings += [dead_finding(zone, dead) for zone, dead in selection.dead]
+    findings += [skipped_finding(zone, why) for zone, why in selection.skipped]
+    hosts = [ns[0] if isinstance(ns, tuple) else ns for ns in nameservers]
+    used = [(h, op) for h in dict.fromkeys(hosts) if (op := catalog.public_resolver(h))]
+    public = public_resolver_finding(used)
+    if public is not None:
+        findings.append(public)
+    return DnsblResult(parsed.text, tuple(results), tuple(findings))
+
+
+async def _ask(resolver: Resolver, target: Target, dnsbl: DnsblList, key: str | None) -> ListResult:
+    name = query_name(target, dnsbl.zone, key if dnsbl.key else None)
+    if to_wire_name(name.wire) is None:  # over 255 octets: no backend may call it clean
+        return ListResult(dnsbl, name.shown, Reading(ListStatus.ERROR, detail=TOO_LONG), None)
+    answer = await resolver.query(name.wire, "A")
+    reading = _redacted(interpret(dnsbl, answer), key)
+    reason = None
+    explained = reading.status is ListStatus.REFUSED and bool(reading.codes)
+    if reading.status is ListStatus.LISTED or explained:
+        reason = _reason(await resolver.query(name.wire, "TXT"), key)
+    return ListResult(dnsbl, name.shown, reading, reason)
+
+
+def _reason(answer: Answer, key: str | None) -> str | None:
+    if not answer.ok:
+        return None
+    texts = [_redact(clean(t), key) for t in answer.texts()]
+    joined = " | ".join(t for t in texts if t)
+    return clean(joined, REASON_CHARS) if joined else None
+
+
+def _redacted(reading: Reading, key: str | None) -> Reading:
+    if key is None or reading.detail is None:
+        return reading
+    return Reading(reading.status, reading.codes, _redact(reading.detail, key))
+
+
+def _redact(text: str, key: str | None) -> str:
+    return re.sub(re.escape(key), KEY_SHOWN, text, flags=re.IGNORECASE) if key else text
+
+
+__all__ = ["DnsblResult", "ListResult", "check_dnsbl"]

@@ -1,0 +1,37 @@
+"""``triage deferrals FILE...``: classify the deferrals and bounces in MTA logs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from triage.cli.options import output_options
+
+
+def _progress(path: str, done: int) -> None:
+    click.echo(f"\rtriage: reading {path}: {done >> 20} MiB", err=True, nl=False)
+
+
+@click.command("deferrals")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@output_options
+def command(files: tuple[str, ...], fmt: str, output: Path | None, fail_on: str) -> None:
+    """Read MTA logs or reply samples (Postfix, Exim, Sendmail, PowerMTA CSV, KumoMTA
+    JSON, ESP event JSON, bare replies; .gz; - for stdin) and classify every deferral."""
+    from datetime import UTC, datetime
+
+    from triage.cli.run import output_spec, run_offline_command, usage_error
+    from triage.deferrals import InputUnreadable, analyse
+    from triage.sanitize import clean
+
+    spec = output_spec(fmt, output, fail_on)
+    tty = sys.stderr.isatty()
+    try:
+        result = analyse(list(files), datetime.now(UTC), progress=_progress if tty else None)
+    except InputUnreadable as exc:
+        usage_error(clean(str(exc)))
+    if tty:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    run_offline_command("deferrals", {"files": [clean(f, 500) for f in files]}, result, spec)

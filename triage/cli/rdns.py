@@ -1,0 +1,45 @@
+"""``triage rdns IP [--helo NAME]``: PTR, forward confirmation, generic names, HELO."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from triage.cli.options import dns_options, output_options
+from triage.cli.run import dns_config, output_spec, run_dns_command, usage_error
+
+
+@click.command(name="rdns")
+@click.argument("ip")
+@click.option("--helo", metavar="NAME", help="The HELO/EHLO name the server announces.")
+@dns_options
+@output_options
+def command(
+    ip: str,
+    helo: str | None,
+    nameservers: tuple[str, ...],
+    zones: tuple[Path, ...],
+    offline: bool,
+    timeout: float,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+) -> None:
+    """Check the reverse DNS (PTR, FCrDNS, generic names) and HELO name of IP."""
+    from triage.checks.rdns import RdnsResult, check_rdns, parse_ip
+    from triage.dns.resolver import Resolver
+    from triage.sanitize import clean
+
+    try:
+        address = parse_ip(ip)
+    except ValueError as exc:
+        usage_error(str(exc))
+    config = dns_config(nameservers, zones, offline, timeout)
+    spec = output_spec(fmt, output, fail_on)
+    inputs = {"ip": str(address), "helo": clean(helo, 255) if helo is not None else None}
+
+    async def check(resolver: Resolver) -> RdnsResult:
+        return await check_rdns(resolver, str(address), helo)
+
+    run_dns_command("rdns", inputs, config, check, spec)

@@ -1,0 +1,258 @@
+"""Constant-memory counters fed by the parsers, one ``Aggregator`` per run.
+
+Policy: an attempt is a delivered, deferred or bounced outcome reported by the remote
+side or the network; a relog (Postfix "delivery temporarily suspended", Exim "retry
+time not reached") is counted apart and never enters attempts or rates. Every table is
+bounded: past its limit new keys fold into "(other)", time buckets widen, and the
+per-recipient retry tracker stops tracking (and says how many it skipped).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from triage.deferrals.classify import Classifier, Verdict
+from triage.sanitize import clean
+
+OTHER = "(other)"
+DELIVERED, DEFERRED, BOUNCED = 1, 2, 3
+_KEYS_LIMIT = 20_000
+_RETRY_LIMIT = 250_000
+_BUCKET_LIMIT = 20_000
+_SAMPLES = 5
+SAMPLE_CHARS = 2000
+
+
+@dataclass
+class InputStats:
+    path: str
+    format: str = "unknown"
+    lines: int = 0
+    events: int = 0
+    unparsed: int = 0
+    zoned: bool = False
+    error: str | None = None
+
+
+@dataclass
+class CodeStat:
+    count: int = 0
+    deferred: int = 0
+    bounced: int = 0
+    first: float | None = None
+    last: float | None = None
+    sample: str = ""
+    sample_host: str | None = None
+    sample_ts: float | None = None
+    verdict: Verdict | None = None
+
+
+@dataclass
+class Buckets:
+    """Counts per time bucket; the width doubles when there are too many buckets."""
+
+    width: int = 300
+    counts: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def add(self, name: str, ts: float, slot: int, count: int = 1) -> None:
+        key = (name, int(ts) // self.width)
+        row = self.counts.get(key)
+        if row is None:
+            if len(self.counts) >= _BUCKET_LIMIT:
+                self._widen()
+                key = (name, int(ts) // self.width)
+            row = self.counts.setdefault(key, [0, 0, 0, 0])
+        row[0] += count
+        row[slot] += count
+
+    def _widen(self) -> None:
+        self.width *= 2
+        merged: dict[tuple[str, int], list[int]] = {}
+        for (name, index), row in self.counts.items():
+            into = merged.setdefault((name, index // 2), [0, 0, 0, 0])
+            for i, value in enumerate(row):
+                into[i] += value
+        self.counts = merged
+
+
+def _bump(table: dict[str, list[int]], key: str, slot: int, count: int = 1) -> None:
+    row = table.get(key)
+    if row is None:
+        if len(table) >= _KEYS_LIMIT:
+            key = OTHER
+        row = table.setdefault(key, [0, 0, 0, 0])
+    row[0] += count
+    row[slot] += count
+
+
+class Aggregator:
+    """Everything ``analyse`` reports, accumulated event by event."""
+
+    def __init__(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+        self.inputs: list[InputStats] = []
+        self.totals = Counter[str]()
+        self.providers: dict[str, list[int]] = {}
+        self.provider_span: dict[str, list[float]] = {}
+        self.classes = Counter[str]()
+        self.codes: dict[tuple[object, ...], CodeStat] = {}
+        self.hosts: dict[str, list[int]] = {}
+        self.host_provider: dict[str, str] = {}
+        self.domains: dict[str, list[int]] = {}
+        self.ips: dict[str, list[int]] = {}
+        self.forests: dict[str, list[int]] = {}
+        self.forest_info: dict[str, tuple[str | None, str]] = {}
+        self.timeline = Buckets()
+        self.first: float | None = None
+        self.last: float | None = None
+        self.pending: set[Hashable] = set()  # hashes of (message id, recipient)
+        self.retry = Counter[str]()
+        self.unparsed_samples: list[str] = []
+        self.relog_samples: list[str] = []
+
+    # -- per input -------------------------------------------------------------
+    def begin(self, path: str) -> InputStats:
+        stats = InputStats(path=path)
+        self.inputs.append(stats)
+        return stats
+
+    def unparsed(self, stats: InputStats, line: bytes | str) -> None:
+        stats.unparsed += 1
+        self.totals["unparsed_lines"] += 1
+        if len(self.unparsed_samples) < _SAMPLES:
+            self.unparsed_samples.append(clean(line[:SAMPLE_CHARS]))
+
+    # -- outcomes --------------------------------------------------------------
+    def _seen(self, ts: float | None, provider: str, slot: int) -> None:
+        if ts is None:
+            return
+        if self.first is None or ts < self.first:
+            self.first = ts
+        if self.last is None or ts > self.last:
+            self.last = ts
+        self.timeline.add(provider, ts, slot)
+
+    def delivered(self, stats: InputStats, ts: float | None, host: str | None,
+                  domain: str | None, key: Hashable, ip: str | None = None) -> None:
+        stats.events += 1
+        self.totals["attempts"] += 1
+        self.totals["delivered"] += 1
+        provider = self.classifier.provider_of(host, domain)
+        _bump(self.providers, provider, DELIVERED)
+        if host:
+            _bump(self.hosts, host, DELIVERED)
+            self.host_provider.setdefault(host, provider)
+        if domain:
+            _bump(self.domains, domain, DELIVERED)
+        if ip:
+            _bump(self.ips, ip, DELIVERED)
+        self._seen(ts, provider, DELIVERED)
+        if key in self.pending:
+            self.pending.discard(key)
+            self.retry["later_delivered"] += 1
+
+    def delivered_many(self, stats: InputStats, ts: float | None, host: str | None,
+                       domain: str | None, count: int) -> None:
+        """``count`` deliveries in one time bucket to one host and domain (batched)."""
+        stats.events += count
+        self.totals["attempts"] += count
+        self.totals["delivered"] += count
+        provider = self.classifier.provider_of(host, domain)
+        _bump(self.providers, provider, DELIVERED, count)
+        if host:
+            _bump(self.hosts, host, DELIVERED, count)
+            self.host_provider.setdefault(host, provider)
+        if domain:
+            _bump(self.domains, domain, DELIVERED, count)
+        if ts is not None:
+            self.timeline.add(provider, ts, DELIVERED, count)
+
+    def resolve(self, keys: list[Hashable]) -> None:
+        """Recipients in ``keys`` were delivered: settle their earlier deferrals."""
+        if self.pending:
+            done = self.pending.intersection(keys)
+            self.pending.difference_update(done)
+            self.retry["later_delivered"] += len(done)
+
+    def span(self, first: float | None, last: float | None) -> None:
+        for ts in (first, last):
+            if ts is not None:
+                self.first = ts if self.first is None else min(self.first, ts)
+                self.last = ts if self.last is None else max(self.last, ts)
+
+    def failed(self, stats: InputStats, slot: int, ts: float | None, text: str,
+               host: str | None, domain: str | None, key: Hashable,
+               dsn: str | None = None, ip: str | None = None) -> Verdict:
+        """A deferral (``slot`` DEFERRED) or bounce (BOUNCED) with the reply as logged."""
+        stats.events += 1
+        self.totals["attempts"] += 1
+        self.totals["deferred" if slot == DEFERRED else "bounced"] += 1
+        verdict = self.classifier.classify(text, host, domain, dsn)
+        provider = verdict.provider
+        self.classes[verdict.cls] += 1
+        _bump(self.providers, provider, slot)
+        span = self.provider_span.setdefault(provider, [ts or 0.0, ts or 0.0])
+        if ts is not None:
+            span[0], span[1] = min(span[0] or ts, ts), max(span[1], ts)
+        if host:
+            _bump(self.hosts, host, slot)
+            self.host_provider.setdefault(host, provider)
+        if domain:
+            _bump(self.domains, domain, slot)
+        sending_ip = ip or verdict.reply.sending_ip
+        if sending_ip:
+            _bump(self.ips, sending_ip, slot)
+        if verdict.reply.forest:
+            _bump(self.forests, verdict.reply.forest, slot)
+            self.forest_info.setdefault(verdict.reply.forest, (verdict.reply.region, provider))
+        self._code(verdict, slot, ts, host)
+        self._seen(ts, provider, slot)
+        self._track(key, slot)
+        return verdict
+
+    def relog(self, stats: InputStats, ts: float | None, text: str) -> None:
+        stats.events += 1
+        self.totals["relogs"] += 1
+        if len(self.relog_samples) < _SAMPLES:
+            self.relog_samples.append(clean(text[:SAMPLE_CHARS]))
+
+    def note(self, name: str) -> None:
+        """Count an informational outcome (e.g. ``expired``) that is not an attempt."""
+        self.totals[name] += 1
+
+    def _track(self, key: Hashable, slot: int) -> None:
+        if slot == BOUNCED:
+            if key in self.pending:
+                self.pending.discard(key)
+                self.retry["later_bounced"] += 1
+            return
+        if key in self.pending:
+            return
+        if len(self.pending) >= _RETRY_LIMIT:
+            self.retry["untracked"] += 1
+            return
+        self.pending.add(key)
+        self.retry["deferred_recipients"] += 1
+
+    def _code(self, verdict: Verdict, slot: int, ts: float | None, host: str | None) -> None:
+        r = verdict.reply
+        key = (r.code, r.enhanced, r.token, verdict.rule.id, verdict.provider)
+        stat = self.codes.get(key)
+        if stat is None:
+            if len(self.codes) >= _KEYS_LIMIT:
+                key = (None, None, None, verdict.rule.id, verdict.provider)
+            stat = self.codes.setdefault(key, CodeStat(verdict=verdict))
+        stat.count += 1
+        if slot == DEFERRED:
+            stat.deferred += 1
+        else:
+            stat.bounced += 1
+        if ts is not None:
+            stat.first = ts if stat.first is None else min(stat.first, ts)
+            stat.last = ts if stat.last is None else max(stat.last, ts)
+        if not stat.sample:
+            stat.sample = clean(r.text[:SAMPLE_CHARS])
+            stat.sample_host = clean(host, 255) if host else None
+            stat.sample_ts = ts

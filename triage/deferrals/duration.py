@@ -1,0 +1,63 @@
+"""How long deferrals to one provider went on without recovery (the escalation clock).
+
+Policy (microsoft-deferral-playbook.md §2): 0-15 min monitor, 15-60 min tune retries,
+60+ min escalate. A streak starts at the first time bucket whose deferral rate is above
+the normal band (1 %) and ends at a bucket where the provider took mail in the normal
+band again ("recovery"); buckets without any attempt neither extend nor end it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage.deferrals.aggregate import DEFERRED, Buckets
+
+NORMAL = 0.01
+MONITOR_MINUTES = 15
+ESCALATE_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Streak:
+    start: float
+    end: float
+    recovered: bool
+
+    @property
+    def minutes(self) -> float:
+        return round((self.end - self.start) / 60, 1)
+
+
+def stage(minutes: float) -> str:
+    if minutes >= ESCALATE_MINUTES:
+        return "escalate"
+    if minutes >= MONITOR_MINUTES:
+        return "tune-retries"
+    return "monitor"
+
+
+def longest(buckets: Buckets, provider: str) -> Streak | None:
+    """The longest streak for ``provider`` (ties: the latest)."""
+    rows = sorted((index, row) for (name, index), row in buckets.counts.items()
+                  if name == provider)
+    best: Streak | None = None
+    start: float | None = None
+    end = 0.0
+    for index, row in rows:
+        attempts, deferred = row[0], row[DEFERRED]
+        if not attempts:
+            continue
+        t = float(index * buckets.width)
+        if deferred and deferred / attempts >= NORMAL:
+            start = t if start is None else start
+            end = t + buckets.width
+        elif start is not None:
+            best = _better(best, Streak(start, end, recovered=True))
+            start = None
+    if start is not None:
+        best = _better(best, Streak(start, end, recovered=False))
+    return best
+
+
+def _better(best: Streak | None, new: Streak) -> Streak:
+    return new if best is None or new.end - new.start >= best.end - best.start else best

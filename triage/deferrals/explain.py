@@ -1,0 +1,46 @@
+"""``explain(reply)``: what one SMTP reply means and what to do, offline.
+
+The same tables and classifier as ``analyse``: a reply explained here is classified
+exactly as it would be inside a log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from triage.deferrals.classify import Classifier
+from triage.deferrals.reply import strip_postfix
+from triage.findings import Finding
+from triage.sanitize import clean
+
+
+@dataclass(frozen=True)
+class ExplainResult:
+    body: dict[str, Any]
+    findings: tuple[Finding, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.body)
+
+
+def explain(reply: str, host: str | None = None, domain: str | None = None,
+            classifier: Classifier | None = None) -> ExplainResult:
+    classifier = classifier or Classifier()
+    text, said_host, stage = strip_postfix(reply.strip().replace("\\n", "\n"))
+    host = (host or said_host or "").lower() or None
+    v = classifier.classify(text, host, domain.lower() if domain else None)
+    info = classifier.rules.classes[v.cls]
+    r = v.reply
+    return ExplainResult({
+        "reply": clean(text, 4000), "code": r.code, "enhanced": r.enhanced, "token": r.token,
+        "tokens": list(r.tokens), "stage": stage, "remote": r.remote,
+        "provider": v.provider, "provider_name": classifier.providers.name(v.provider),
+        "class": v.cls, "class_title": info.title, "rule": v.rule.id,
+        "transient": v.transient, "will_not_clear": v.will_not_clear,
+        "action": v.rule.action, "advice": v.rule.advice, "fix": info.fix,
+        "finding": info.finding, "sources": list(v.rule.sources),
+        "microsoft": {"host": r.ms_host, "forest": r.forest, "region": r.region,
+                      "time": r.ms_time} if r.forest else None,
+        "sending_ip": r.sending_ip,
+    })

@@ -1,0 +1,156 @@
+"""Postfix: per-recipient ``status=`` records of smtp/lmtp/error (and qmgr expiries).
+
+Policy: only lines that carry `` status=`` are looked at; they are found with
+``bytes.find`` over the whole chunk, so the other 80-90 % of a mail log (smtpd, cleanup,
+qmgr) costs no Python work at all. ``delivery temporarily suspended`` is a relog (qmgr
+deferred the mail without contacting the host). A ``status=`` line that does not parse
+is unparsed; local delivery agents (local, virtual, pipe, discard) are not remote
+attempts and are skipped. Time stamps: syslog (year-less) or RFC 3339.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from triage.deferrals.aggregate import BOUNCED, DEFERRED, Aggregator, InputStats
+from triage.deferrals.reply import strip_postfix
+from triage.deferrals.timeparse import Clock
+
+NAME = "postfix"
+_LINE = re.compile(
+    rb"(?:<\d+>\d? ?)?(?P<ts>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ][\d:.]+"
+    rb"(?:Z|[+-]\d\d:?\d\d)?) (?:\S+ )?(?P<svc>[\w./-]+)\[\d+\]: (?P<qid>[0-9A-Za-z]+): "
+    rb"to=<(?P<rcpt>[^>]*)>,(?: orig_to=<[^>]*>,)? relay=(?P<relay>[^,]*),.*? "
+    rb"dsn=(?P<dsn>\d\.\d{1,3}\.\d{1,3}), status=(?P<status>[a-z-]+)(?: \((?P<text>.*)\))?\s*$",
+    re.S,
+)
+_STAMP = re.compile(rb"(?:<\d+>\d? ?)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d)")
+# the common case, a syslog-stamped delivery: batched per minute, relay and domain
+_SENT = re.compile(
+    rb"(?:<\d+>\d? ?)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d):(\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
+    rb"([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]*),"
+)
+_LOCAL_AGENTS = (b"/local", b"/virtual", b"/pipe", b"/discard")
+_EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
+_SIGNATURE = re.compile(rb"postfix[\w./-]*\[\d+\]: ", re.I)
+_SKIP = {b"local", b"virtual", b"pipe", b"discard"}
+_SUSPENDED = "delivery temporarily suspended: "
+
+
+def detect(head: bytes) -> int:
+    return len(_SIGNATURE.findall(head)) * 2
+
+
+class Parser:
+    def __init__(self, agg: Aggregator, stats: InputStats, clock: Clock) -> None:
+        self.agg, self.stats, self.clock = agg, stats, clock
+        self._hosts: dict[bytes, str | None] = {}
+
+    def feed(self, chunk: bytes) -> None:
+        if b"\x00" in chunk or b"\x1b" in chunk:
+            self._junk(chunk)
+        find, rfind, match, sent_match = chunk.find, chunk.rfind, _LINE.match, _SENT.match
+        startswith = chunk.startswith
+        sent: Counter[tuple[bytes, bytes, bytes]] = Counter()
+        keys: list[tuple[bytes, bytes]] = []
+        span: list[bytes] = []
+        pos = 0
+        while True:
+            i = find(b" status=", pos)
+            if i < 0:
+                break
+            start = rfind(b"\n", 0, i) + 1
+            end = find(b"\n", i)
+            if end < 0:
+                end = len(chunk)
+            pos = end
+            if startswith(b"sent ", i + 8):
+                s = sent_match(chunk, start, end)
+                if s is not None:
+                    minute, second, svc, qid, rcpt, relay = s.groups()
+                    if not svc.endswith(_LOCAL_AGENTS):
+                        sent[minute, relay, rcpt.rpartition(b"@")[2]] += 1
+                        keys.append((qid, rcpt))
+                        span.append(minute + b":" + second)
+                    continue
+            m = match(chunk, start, end)
+            if m is None:
+                self._other(chunk[start:end])
+                continue
+            ts, svc, qid, rcpt, relay, dsn, status, text = m.groups()
+            if svc.rsplit(b"/", 1)[-1] in _SKIP:
+                continue
+            self._record(ts, qid, rcpt, relay, dsn, status, text)
+        if sent:
+            self._flush(sent, keys, span)
+
+    def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], keys: list[tuple[bytes, bytes]],
+               span: list[bytes]) -> None:
+        syslog = self.clock.syslog
+        for (minute, relay, domain), count in sent.items():
+            name = domain.lower().decode("utf-8", "replace") or None
+            self.agg.delivered_many(self.stats, syslog(minute + b":00"), self._host(relay),
+                                    name, count)
+        self.agg.resolve([hash(k) for k in keys])
+        self.agg.span(syslog(min(span)), syslog(max(span)))
+
+    def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
+                status: bytes, text: bytes | None) -> None:
+        seconds = self.clock.syslog(ts) if ts[0] > 64 else self._iso(ts)
+        host = self._host(relay)
+        domain = rcpt.rpartition(b"@")[2].lower().decode("utf-8", "replace") or None
+        key = hash((qid, rcpt))
+        if status == b"sent":
+            self.agg.delivered(self.stats, seconds, host, domain, key)
+            return
+        if status not in (b"deferred", b"bounced"):
+            return
+        reply = (text or b"").decode("utf-8", "replace")
+        if reply.startswith(_SUSPENDED):
+            self.agg.relog(self.stats, seconds, reply)
+            return
+        reply, said_host, _stage = strip_postfix(reply)
+        if host is None:
+            host = said_host or _connect_host(reply)
+        slot = DEFERRED if status == b"deferred" else BOUNCED
+        self.agg.failed(self.stats, slot, seconds, reply, host, domain, key, dsn.decode())
+
+    def _host(self, relay: bytes) -> str | None:
+        host = self._hosts.get(relay, "")
+        if host == "":
+            name = relay.split(b"[", 1)[0].decode("utf-8", "replace").lower()
+            host = None if name in ("none", "local", "") else name
+            if len(self._hosts) > 10_000:
+                self._hosts.clear()
+            self._hosts[relay] = host
+        return host
+
+    def _iso(self, ts: bytes) -> float | None:
+        self.stats.zoned = ts.endswith(b"Z") or b"+" in ts[10:] or b"-" in ts[10:]
+        return self.clock.iso(ts.decode("ascii", "replace"))
+
+    def _other(self, line: bytes) -> None:
+        if _EXPIRED.search(line):
+            self.agg.note("expired")
+        elif b" to=<" in line or b"postfix" not in line:
+            self.agg.unparsed(self.stats, line)
+
+    def _junk(self, chunk: bytes) -> None:
+        """Slow path, only for chunks with NUL or ESC bytes: count the lines that are
+        not syslog/RFC 3339 records as unparsed."""
+        for line in chunk.splitlines():
+            if line.strip() and not _STAMP.match(line):
+                self.agg.unparsed(self.stats, line)
+            elif b"\x1b" in line and b" status=" not in line:
+                self.agg.unparsed(self.stats, line)
+
+    def close(self) -> None:
+        return
+
+
+def _connect_host(reply: str) -> str | None:
+    for marker in ("connect to ", "lost connection with ", "conversation with "):
+        if reply.startswith(marker):
+            return reply[len(marker) :].split("[", 1)[0].lower() or None
+    return None

@@ -1,0 +1,43 @@
+"""Text and Markdown sections of ``triage dmarc``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from triage.sanitize import clean
+
+
+def _rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows = [
+        ("record", body.get("record")),
+        ("found at", body.get("found_at")),
+        ("organizational domain", body.get("org_domain")),
+        ("  by the Public Suffix List", body.get("org_domain_psl")),
+        ("  by the RFC 9989 tree walk", body.get("org_domain_tree_walk")),
+        ("policy (this domain)", body.get("policy")),
+        ("policy (existing subdomains)", body.get("subdomain_policy")),
+        ("policy (non-existent subdomains)", body.get("nonexistent_policy")),
+        ("testing (t=y)", body.get("testing")),
+        ("alignment SPF", body["alignment"]["spf"]),
+        ("alignment DKIM", body["alignment"]["dkim"]),
+    ]
+    return [(k, "-" if v is None else clean(str(v), 300)) for k, v in rows]
+
+
+def text(body: Mapping[str, Any]) -> list[str]:
+    lines = [f"DMARC for {clean(str(body['domain']), 200)}", ""]
+    width = max(len(k) for k, _ in _rows(body))
+    lines += [f"  {k.ljust(width)}  {v}" for k, v in _rows(body)]
+    dests = body.get("report_destinations") or []
+    if dests:
+        lines.append("  report destinations:")
+        for dest in dests:
+            lines.append(f"    {dest['tag']} {clean(dest['uri'], 200)}: {dest['authorization']}")
+    return lines
+
+
+def markdown(body: Mapping[str, Any]) -> list[str]:
+    lines = ["## DMARC", "", "| | |", "|---|---|"]
+    lines += [f"| {k.strip()} | {v.replace('|', chr(92) + '|')} |" for k, v in _rows(body)]
+    return lines

@@ -1,0 +1,38 @@
+"""Text and Markdown sections of ``triage explain``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from triage.sanitize import clean
+
+
+def text(body: Mapping[str, Any]) -> list[str]:
+    code = " ".join(str(x) for x in (body["code"], body["enhanced"]) if x) or "no reply code"
+    lines = [
+        f"Reply:     {clean(body['reply'], 1000)}",
+        f"Code:      {code}" + (f"  token {body['token']}" if body["token"] else ""),
+        f"Provider:  {body['provider']} ({body['provider_name']})",
+        f"Class:     {body['class']} - {body['class_title']}",
+        f"Transient: {'yes' if body['transient'] else 'no'}"
+        + ("  (4xx that retrying will NOT clear)" if body["will_not_clear"] else ""),
+        f"Action:    {body['action']}   rule {body['rule']}",
+    ]
+    ms = body.get("microsoft")
+    if ms:
+        lines.append(f"Microsoft: host {ms['host']}, forest {ms['forest']}, region {ms['region']}"
+                     + (f", time {ms['time']}" if ms["time"] else ""))
+    if body.get("sending_ip"):
+        lines.append(f"Sending IP named in the reply: {body['sending_ip']}")
+    lines += ["", f"Advice: {body['advice']}", "", f"Fix: {body['fix']}",
+              "", f"Sources: {', '.join(body['sources'])} (see docs/deferral-classes.md)"]
+    return lines
+
+
+def markdown(body: Mapping[str, Any]) -> list[str]:
+    return ["## Reply", "", "```", clean(body["reply"], 1000), "```", ""] + [
+        f"- **{k}**: {v}" for k, v in (
+            ("provider", body["provider"]), ("class", body["class"]), ("rule", body["rule"]),
+            ("transient", body["transient"]), ("will not clear", body["will_not_clear"]),
+            ("action", body["action"]), ("advice", body["advice"]), ("fix", body["fix"]))]

@@ -1,0 +1,111 @@
+"""The spf section: the result line first, then the include tree with its lookup counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from triage.sanitize import clean
+
+LIMIT = 10
+_RECORD_WIDTH = 160
+
+
+def _s(value: object, limit: int = 300) -> str:
+    return clean(str(value), limit)
+
+
+def _md(value: object, limit: int = 300) -> str:
+    return clean(str(value), limit).replace("|", "\\|").replace("`", "'")
+
+
+def text(body: Mapping[str, Any]) -> list[str]:
+    lines = [f"SPF for {_s(body.get('domain'))}"]
+    result = body.get("result")
+    if result is None:
+        lines.append("  result: (no --ip given: record analysis only)")
+    else:
+        matched = body.get("matched")
+        how = f"  (matched {_s(matched)})" if matched else ""
+        lines.append(f"  result: {result}{how}")
+        helo = body.get("helo")
+        lines.append(f"  for:    ip {_s(body.get('ip'))}, sender {_s(body.get('sender'))}, "
+                     f"helo {_s(helo) if helo is not None else '(not given)'}")
+        if body.get("explanation") is not None:
+            lines.append(f"  explanation: {_s(body['explanation'], 500)}")
+    record = body.get("record")
+    lines.append(f"  record: {_s(record, _RECORD_WIDTH) if record else '(none)'}")
+    lookups = body.get("lookups")
+    if lookups:
+        lines.append(f"  lookups: {lookups['dns']} of {LIMIT} DNS-querying terms, "
+                     f"{lookups['void']} of 2 void (this evaluation)")
+    lines.append(f"  tree_lookups: {body.get('tree_lookups')} of {LIMIT} (worst case, whole tree)")
+    voids = [q for q in body.get("queries") or [] if q.get("void")]
+    for q in voids:
+        lines.append(f"  void lookup: {_s(q['type'])} {_s(q['name'])} -> {q['status']} "
+                     f"(term {_s(q['term'])} in {_s(q['domain'])})")
+    tree = body.get("tree")
+    if tree:
+        lines.append("")
+        lines.append("Include tree (lookups per subtree):")
+        lines.extend(_tree_lines(tree, "", True, root=True))
+    return lines
+
+
+def _label(node: Mapping[str, Any]) -> str:
+    status = node.get("status")
+    count = f"[{node.get('lookups')}]"
+    via = f"{_s(node['via'])} -> " if node.get("via") else ""
+    head = f"{via}{_s(node.get('domain'))} {count}"
+    if status != "ok":
+        return f"{head} ({status})"
+    return f"{head} {_s(node.get('record'), _RECORD_WIDTH)}"
+
+
+def _tree_lines(node: Mapping[str, Any], prefix: str, last: bool, root: bool = False) -> list[str]:
+    if root:
+        lines = [f"  {_label(node)}"]
+        child_prefix = "  "
+    else:
+        branch = "└─ " if last else "├─ "
+        lines = [f"{prefix}{branch}{_label(node)}"]
+        child_prefix = prefix + ("   " if last else "│  ")
+    children = node.get("children") or []
+    for i, child in enumerate(children):
+        lines.extend(_tree_lines(child, child_prefix, i == len(children) - 1))
+    return lines
+
+
+def markdown(body: Mapping[str, Any]) -> list[str]:
+    result = body.get("result")
+    lines = [
+        "## SPF",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| domain | `{_md(body.get('domain'))}` |",
+        f"| result | **{result if result is not None else 'not evaluated (no IP)'}** |",
+        f"| matched | `{_md(body.get('matched'))}` |" if body.get("matched") else "| matched | |",
+        f"| record | `{_md(body.get('record'), 1000)}` |" if body.get("record") else "| record | |",
+        f"| tree lookups | {body.get('tree_lookups')} of {LIMIT} |",
+    ]
+    lookups = body.get("lookups")
+    if lookups:
+        lines.append(f"| lookups (evaluation) | {lookups['dns']} DNS, {lookups['void']} void |")
+    if body.get("explanation") is not None:
+        lines.append(f"| explanation | {_md(body['explanation'], 500)} |")
+    tree = body.get("tree")
+    if tree:
+        lines += ["", "### Include tree", ""]
+        lines.extend(_md_tree(tree, 0))
+    return lines
+
+
+def _md_tree(node: Mapping[str, Any], depth: int) -> list[str]:
+    indent = "  " * depth
+    via = f"`{_md(node['via'])}` → " if node.get("via") else ""
+    status = "" if node.get("status") == "ok" else f" ({node.get('status')})"
+    lines = [f"{indent}- {via}`{_md(node.get('domain'))}` — {node.get('lookups')} lookups{status}"]
+    for child in node.get("children") or []:
+        lines.extend(_md_tree(child, depth + 1))
+    return lines
