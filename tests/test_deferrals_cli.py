@@ -51,7 +51,8 @@ def test_deferrals_exit_code_follows_findings() -> None:
 
 def test_no_dnspython_import() -> None:
     code = ("import sys; from triage.cli import cli\n"
-            "try:\n cli.main(['explain', '452 4.3.1 x', '--format', 'json'], standalone_mode=False)\n"
+            "try:\n cli.main(['explain', '452 4.3.1 x', '--format', 'json'],"
+            " standalone_mode=False)\n"
             "except SystemExit: pass\n"
             "try:\n cli.main(['deferrals', sys.argv[1]], standalone_mode=False)\n"
             "except SystemExit: pass\n"

@@ -72,7 +72,10 @@ def test_wildcard_synthesis() -> None:
 
 
 def test_mx_sorted_by_preference() -> None:
-    assert ask("mx.layer.test", "MX").exchanges() == ((10, "mx1.layer.test"), (20, "mx2.layer.test"))
+    assert ask("mx.layer.test", "MX").exchanges() == (
+        (10, "mx1.layer.test"),
+        (20, "mx2.layer.test"),
+    )
 
 
 def test_unqueryable_name_is_badname() -> None:
@@ -89,7 +92,7 @@ def test_origin_from_file_name_when_no_origin_line(tmp_path: Path) -> None:
 
 def test_broken_zone_file_is_a_value_error(tmp_path: Path) -> None:
     zone = tmp_path / "bad.test.zone"
-    zone.write_text("@ 300 TXT \"unterminated\n")
+    zone.write_text('@ 300 TXT "unterminated\n')
     with pytest.raises(ValueError, match="does not parse"):
         load_zone(zone)
     with pytest.raises(ValueError, match="not found"):

@@ -74,10 +74,10 @@ def messages(rng: random.Random) -> Iterator[list[str]]:
             f"{ts} relay1 postfix/smtpd[{pid}]: connect from app1.internal[10.0.0.5]",
             f"{ts} relay1 postfix/smtpd[{pid}]: {qid}: client=app1.internal[10.0.0.5]",
             f"{ts} relay1 postfix/cleanup[{pid + 1}]: {qid}: message-id=<{n}.{qid}@app.example>",
-            f"{ts} relay1 postfix/qmgr[900]: {qid}: from=<news@sender.example>, size={2000 + n % 9000},"
-            " nrcpt=1 (queue active)",
-            f"{ts} relay1 postfix/smtpd[{pid}]: disconnect from app1.internal[10.0.0.5] ehlo=1 mail=1"
-            " rcpt=1 data=1 quit=1 commands=5",
+            f"{ts} relay1 postfix/qmgr[900]: {qid}: from=<news@sender.example>, "
+            f"size={2000 + n % 9000}, nrcpt=1 (queue active)",
+            f"{ts} relay1 postfix/smtpd[{pid}]: disconnect from app1.internal[10.0.0.5] "
+            "ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5",
         ]
         tries = 0
         while rng.random() < (0.08 if tries == 0 else 0.35) and tries < 5:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from triage.deferrals import parsers, source
-from triage.deferrals.aggregate import Aggregator, InputStats
+from triage.deferrals.aggregate import Aggregator
 from triage.deferrals.assess import assess
 from triage.deferrals.classify import Classifier
 from triage.deferrals.result import DeferralResult, summarise

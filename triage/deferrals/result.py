@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from triage.deferrals.aggregate import BOUNCED, DELIVERED, DEFERRED, OTHER, Aggregator
+from triage.deferrals.aggregate import BOUNCED, DEFERRED, DELIVERED, OTHER, Aggregator
 from triage.deferrals.duration import longest, stage
 from triage.deferrals.rules import CLASSES, PROVIDERS
 from triage.deferrals.timeparse import render

@@ -66,7 +66,11 @@ class Answer:
 
     def exchanges(self) -> tuple[tuple[int, str], ...]:
         """MX records as (preference, exchange), sorted by preference."""
-        pairs = [(r.preference, _name(r.exchange)) for r in self.rdata if hasattr(r, "exchange")]
+        pairs = [
+            (int(getattr(r, "preference", 0)), _name(getattr(r, "exchange", "")))
+            for r in self.rdata
+            if hasattr(r, "exchange")
+        ]
         return tuple(sorted(pairs))
 
 

@@ -8,7 +8,6 @@ server only if no later server answers better.
 
 from __future__ import annotations
 
-import socket
 import time
 from dataclasses import dataclass
 
@@ -98,7 +97,7 @@ class LiveResolver:
             except dns.exception.Timeout:
                 failure = Answer(name, rdtype, Status.TIMEOUT, source=str(server), detail="timeout")
                 continue
-            except (OSError, EOFError, socket.error) as exc:
+            except (OSError, EOFError) as exc:
                 detail = f"network error: {exc.__class__.__name__}"
                 failure = Answer(name, rdtype, Status.TIMEOUT, source=str(server), detail=detail)
                 continue
@@ -142,8 +141,14 @@ class LiveResolver:
             current = cname[0].target
             followed.append(normalise(current.to_text()))
             if len(followed) > MAX_CHAIN:
-                return Answer(name, rdtype, Status.SERVFAIL, cnames=tuple(followed),
-                              source=source, detail="CNAME chain too long")
+                return Answer(
+                    name,
+                    rdtype,
+                    Status.SERVFAIL,
+                    cnames=tuple(followed),
+                    source=source,
+                    detail="CNAME chain too long",
+                )
         if (
             rcode == dns.rcode.NOERROR
             and len(followed) > len(chain)
@@ -153,11 +158,20 @@ class LiveResolver:
             # An authoritative server gave the CNAME but not the target's data and no
             # negative proof for it: ask for the target ourselves.
             nested = await self._resolve(followed[-1], rdtype, tuple(followed))
-            return Answer(name, rdtype, nested.status, nested.rdata, nested.ttl,
-                          nested.cnames, source=nested.source, detail=nested.detail)
+            return Answer(
+                name,
+                rdtype,
+                nested.status,
+                nested.rdata,
+                nested.ttl,
+                nested.cnames,
+                source=nested.source,
+                detail=nested.detail,
+            )
         status = Status.NXDOMAIN if rcode == dns.rcode.NXDOMAIN else Status.NODATA
-        return Answer(name, rdtype, status, (), _negative_ttl(response), tuple(followed),
-                      source=source)
+        return Answer(
+            name, rdtype, status, (), _negative_ttl(response), tuple(followed), source=source
+        )
 
 
 def _has_soa(response: dns.message.Message) -> bool:
@@ -167,5 +181,5 @@ def _has_soa(response: dns.message.Message) -> bool:
 def _negative_ttl(response: dns.message.Message) -> int | None:
     for rrset in response.authority:
         if rrset.rdtype == dns.rdatatype.SOA:
-            return min(rrset.ttl, rrset[0].minimum)
+            return int(min(rrset.ttl, rrset[0].minimum))
     return None

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from triage.dns.answer import Answer, Status
-from triage.dns.names import normalise
+from triage.dns.names import normalise, to_wire_name
 
 
 class OfflineResolver:
     async def query(self, name: str, rdtype: str) -> Answer:
-        return Answer(normalise(name), rdtype, Status.NXDOMAIN, source="offline",
-                      detail="--offline: not in any --zone file")
+        key = normalise(name)
+        if to_wire_name(key) is None:
+            return Answer(key, rdtype, Status.BADNAME, detail="name cannot be queried")
+        return Answer(
+            key,
+            rdtype,
+            Status.NXDOMAIN,
+            source="offline",
+            detail="--offline: not in any --zone file",
+        )

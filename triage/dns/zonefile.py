@@ -95,25 +95,48 @@ class ZoneResolver:
             return Answer(name, rdtype, status, cnames=chain, source=zone.source)
         rdataset = node.get_rdataset(dns.rdataclass.IN, want)
         if rdataset is not None:
-            return Answer(name, rdtype, Status.OK, tuple(rdataset), rdataset.ttl, chain,
-                          source=zone.source)
+            return Answer(
+                name, rdtype, Status.OK, tuple(rdataset), rdataset.ttl, chain, source=zone.source
+            )
         cname = node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.CNAME)
         if cname is None or want == dns.rdatatype.CNAME:
             return Answer(name, rdtype, Status.NODATA, cnames=chain, source=zone.source)
         target = normalise(cname[0].target.to_text())
         if target in chain or target == name or len(chain) >= MAX_CHAIN:
-            return Answer(name, rdtype, Status.SERVFAIL, cnames=chain + (target,),
-                          source=zone.source, detail="CNAME loop")
+            return Answer(
+                name,
+                rdtype,
+                Status.SERVFAIL,
+                cnames=chain + (target,),
+                source=zone.source,
+                detail="CNAME loop",
+            )
         followed = await self._follow(target, rdtype, chain + (target,))
-        return Answer(name, rdtype, followed.status, followed.rdata, followed.ttl,
-                      followed.cnames, source=followed.source, detail=followed.detail)
+        return Answer(
+            name,
+            rdtype,
+            followed.status,
+            followed.rdata,
+            followed.ttl,
+            followed.cnames,
+            source=followed.source,
+            detail=followed.detail,
+        )
 
     async def _follow(self, target: str, rdtype: str, chain: tuple[str, ...]) -> Answer:
         zone = self._zone_for(target)
         if zone is None:
             answer = await self._fallback.query(target, rdtype)
-            return Answer(target, rdtype, answer.status, answer.rdata, answer.ttl,
-                          chain + answer.cnames, source=answer.source, detail=answer.detail)
+            return Answer(
+                target,
+                rdtype,
+                answer.status,
+                answer.rdata,
+                answer.ttl,
+                chain + answer.cnames,
+                source=answer.source,
+                detail=answer.detail,
+            )
         return await self._answer(zone, target, rdtype, chain)
 
     @staticmethod

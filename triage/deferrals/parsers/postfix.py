@@ -140,9 +140,7 @@ class Parser:
         """Slow path, only for chunks with NUL or ESC bytes: count the lines that are
         not syslog/RFC 3339 records as unparsed."""
         for line in chunk.splitlines():
-            if line.strip() and not _STAMP.match(line):
-                self.agg.unparsed(self.stats, line)
-            elif b"\x1b" in line and b" status=" not in line:
+            if line.strip() and not _STAMP.match(line) or b"\x1b" in line and b" status=" not in line:
                 self.agg.unparsed(self.stats, line)
 
     def close(self) -> None:

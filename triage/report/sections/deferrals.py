@@ -15,7 +15,7 @@ def _pct(rate: float | None) -> str:
 def text(body: Mapping[str, Any]) -> list[str]:
     t = body["totals"]
     w = body["window"]
-    lines = [f"Inputs: " + ", ".join(
+    lines = ["Inputs: " + ", ".join(
         f"{clean(i['path'], 200)} ({i['format']}, {i['lines']} lines, {i['unparsed']} unparsed)"
         for i in body["inputs"])]
     lines.append(f"Window: {w['first_seen']} .. {w['last_seen']} ({w['minutes']} min, "
