@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,7 @@ EXPECTED_CLASS = {
 }
 
 
-def truth(name: str) -> list[dict[str, object]]:
+def truth(name: str) -> list[dict[str, Any]]:
     lines = (LOGS / name / "truth.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines]
 

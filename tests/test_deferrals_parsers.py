@@ -85,7 +85,7 @@ def test_gzip_and_stdin(tmp_path: Path) -> None:
     gz = tmp_path / "replies.log"  # no .gz suffix: detected by magic bytes
     gz.write_bytes(gzip.compress(data))
     a = analyse([str(gz)], NOW).to_dict()
-    b = analyse(["-"], NOW, stdin=io.BufferedReader(io.BytesIO(data))).to_dict()  # type: ignore[arg-type]
+    b = analyse(["-"], NOW, stdin=io.BufferedReader(io.BytesIO(data))).to_dict()
     assert a["totals"] == b["totals"]
     assert a["totals"]["deferred"] == 4
 

@@ -44,7 +44,9 @@ def _rate(part: int, whole: int) -> float | None:
 
 def summarise(agg: Aggregator) -> dict[str, Any]:
     zoned = bool(agg.inputs) and all(i.zoned for i in agg.inputs if i.events)
-    ts = lambda value: render(value, zoned)  # noqa: E731
+    def ts(value: float | None) -> str | None:
+        return render(value, zoned)
+
     t = agg.totals
     minutes = (round((agg.last - agg.first) / 60, 1)
                if agg.first is not None and agg.last is not None else None)

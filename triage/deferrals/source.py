@@ -36,7 +36,7 @@ def open_input(path: str, stdin: BinaryIO | None = None) -> BinaryIO:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
         except OSError as exc:
             raise InputUnreadable(f"{path}: {exc.strerror or exc}") from exc
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
     try:
         magic = buffered.peek(2)[:2]
     except OSError as exc:

@@ -122,7 +122,8 @@ class Parser:
 
     def _mailgun(self, r: dict[str, Any]) -> None:
         event = r.get("event")
-        ds = r.get("delivery-status") if isinstance(r.get("delivery-status"), dict) else {}
+        raw = r.get("delivery-status")
+        ds: dict[str, Any] = raw if isinstance(raw, dict) else {}
         msgid = dig(r, "message", "headers", "message-id")
         code = ds.get("code")
         text = " ".join(str(x) for x in (code, ds.get("enhanced-code"),

@@ -46,7 +46,8 @@ class Parser:
         seconds = self.clock.epoch(r.get("timestamp"))
         if seconds is None and isinstance(r.get("event_time"), str):
             seconds = self.clock.iso(r["event_time"])
-        response = r.get("response") if isinstance(r.get("response"), dict) else {}
+        raw = r.get("response")
+        response: dict[str, Any] = raw if isinstance(raw, dict) else {}
         text = _reply(response)
         if kind == "Delayed":
             self.agg.relog(self.stats, seconds, text or "Delayed")

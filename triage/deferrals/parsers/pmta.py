@@ -15,7 +15,11 @@ from triage.deferrals.aggregate import BOUNCED, DEFERRED, Aggregator, InputStats
 from triage.deferrals.timeparse import Clock
 
 NAME = "pmta"
-DEFAULT = ["type", "timeLogged", "timeQueued", "timeImprinted", "orig", "rcpt", "orcpt", "dsnAction", "dsnStatus", "dsnDiag", "dsnMta", "bounceCat", "srcType", "srcMta", "dlvType", "dlvSourceIp", "dlvDestinationIp", "dlvEsmtpAvailable", "dlvSize", "vmta", "jobId", "envId"]
+DEFAULT = (  # noqa: SIM905 - the documented column list, as PowerMTA prints it
+    "type,timeLogged,timeQueued,timeImprinted,orig,rcpt,orcpt,dsnAction,dsnStatus,dsnDiag,"
+    "dsnMta,bounceCat,srcType,srcMta,dlvType,dlvSourceIp,dlvDestinationIp,dlvEsmtpAvailable,"
+    "dlvSize,vmta,jobId,envId"
+).split(",")
 _SIGNATURE = re.compile(rb"^(?:type,|(?:d|b|t|tq),\d{4}-\d\d-\d\d[ T]\d\d:)", re.M)
 _MTA = re.compile(r"^\s*([^\s(]+)")
 

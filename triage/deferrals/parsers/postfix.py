@@ -25,7 +25,9 @@ _LINE = re.compile(
     rb"dsn=(?P<dsn>\d\.\d{1,3}\.\d{1,3}), status=(?P<status>[a-z-]+)(?: \((?P<text>.*)\))?\s*$",
     re.S,
 )
-_STAMP = re.compile(rb"(?:<\d+>\d? ?)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d)")
+_STAMP = re.compile(
+    rb"(?:<\d+>\d? ?)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d)"
+)
 # the common case, a syslog-stamped delivery: batched per minute, relay and domain
 _SENT = re.compile(
     rb"(?:<\d+>\d? ?)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d):(\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
@@ -85,8 +87,8 @@ class Parser:
         if sent:
             self._flush(sent, keys, span)
 
-    def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], keys: list[tuple[bytes, bytes]],
-               span: list[bytes]) -> None:
+    def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]],
+               keys: list[tuple[bytes, bytes]], span: list[bytes]) -> None:
         syslog = self.clock.syslog
         for (minute, relay, domain), count in sent.items():
             name = domain.lower().decode("utf-8", "replace") or None
@@ -140,7 +142,8 @@ class Parser:
         """Slow path, only for chunks with NUL or ESC bytes: count the lines that are
         not syslog/RFC 3339 records as unparsed."""
         for line in chunk.splitlines():
-            if line.strip() and not _STAMP.match(line) or b"\x1b" in line and b" status=" not in line:
+            junk = line.strip() and not _STAMP.match(line)
+            if junk or (b"\x1b" in line and b" status=" not in line):
                 self.agg.unparsed(self.stats, line)
 
     def close(self) -> None:
