@@ -23,6 +23,7 @@ def test_explain_text_and_json() -> None:
     body = json.loads(out.output)
     assert body["command"] == "explain" and body["class"] == "throttling"
     assert body["findings"] == [] and body["enhanced"] == "4.7.500"
+    assert (body["token"], body["provider"]) == ("S77714", "microsoft-365")
 
 
 def test_explain_sanitizes_escapes() -> None:

@@ -79,7 +79,9 @@ def test_4_3_single_label_helo_with_null_sender_is_none() -> None:
 
 def test_4_3_missing_local_part_becomes_postmaster() -> None:
     ev = evaluate(f"@expsender.{D}", "192.0.2.99", helo="h.example")
-    assert ev.explanation == f"postmaster@expsender.{D} postmaster expsender.{D} h.example postmaster"
+    assert ev.explanation == (
+        f"postmaster@expsender.{D} postmaster expsender.{D} h.example postmaster"
+    )
 
 
 # §4.4 / §4.5: record lookup and selection ----------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 _CODE = re.compile(r"^\s*([2-5]\d\d)(?:[ -]|$)")
 _ENHANCED = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 _TOKENS = re.compile(
-    r"\((A?S\d{3,9})\)|AS\((\d+)\)|\[((?:TSS?|IPTS|BL|PH|CS|HM|HCM|HME|BS)\d\d)\]"
+    r"[(\[](A?S\d{3,9})[)\]]|AS\((\d+)\)|\[((?:TSS?|IPTS|BL|PH|CS|HM|HCM|HME|BS)\d\d)\]"
     r"|\b(ATTR\d+|PRX\d+|RP-\d{3}|SC-\d{3}|IB\d{3}|OFR\d*_\d+|LPN\d+_\d+|RL\d{6}|BL\d{6}|ES\d{6})\b",
     re.IGNORECASE,
 )
