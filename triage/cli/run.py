@@ -7,7 +7,6 @@ query, output not writable).
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -62,6 +61,8 @@ def run_dns_command(
     spec: OutputSpec,
 ) -> NoReturn:
     """Build the resolver stack from ``config``, run ``check(resolver)``, report, exit."""
+    import asyncio  # only DNS commands pay for the event loop
+
     from triage.dns.stack import build
 
     try:
