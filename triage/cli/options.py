@@ -29,7 +29,9 @@ def dns_options(func: F) -> F:
             metavar="FILE",
             help="Answer names at or under this master file's origin from the file.",
         ),
-        click.option("--offline", is_flag=True, help="Send no DNS query; other names are NXDOMAIN."),
+        click.option(
+            "--offline", is_flag=True, help="Send no DNS query; other names are NXDOMAIN."
+        ),
         click.option(
             "--timeout",
             type=click.FloatRange(min=0.01, max=300),
