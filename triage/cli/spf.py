@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import time
 from pathlib import Path
@@ -66,4 +67,10 @@ def command(
     async def check(resolver: Resolver) -> SpfResult:
         return await check_spf(resolver, who, address, now)
 
-    run_dns_command("spf", inputs, config, check, spec)
+    # A short run: no collector passes while answers arrive, and none over the whole
+    # heap at interpreter exit (frozen objects are skipped) -- about 30 ms on exit alone.
+    gc.disable()
+    try:
+        run_dns_command("spf", inputs, config, check, spec)
+    finally:
+        gc.freeze()

@@ -169,12 +169,12 @@ class Aggregator:
         if ts is not None:
             self.timeline.add(provider, ts, DELIVERED, count)
 
-    def resolve(self, keys: list[Hashable]) -> None:
-        """Recipients in ``keys`` were delivered: settle their earlier deferrals."""
-        if self.pending:
-            done = self.pending.intersection(keys)
-            self.pending.difference_update(done)
-            self.retry["later_delivered"] += len(done)
+    def settle(self, key: Hashable) -> None:
+        """A delivery of ``key`` (counted in bulk by ``delivered_many``) in log order:
+        settle the recipient's earlier deferral, if any."""
+        if key in self.pending:
+            self.pending.discard(key)
+            self.retry["later_delivered"] += 1
 
     def span(self, first: float | None, last: float | None) -> None:
         for ts in (first, last):

@@ -24,14 +24,15 @@ Progress = Callable[[str, int], None]
 
 def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = None,
             progress: Progress | None = None,
-            classifier: Classifier | None = None) -> DeferralResult:
-    """Analyse MTA logs or reply samples (format detected per file)."""
+            classifier: Classifier | None = None, block: int = source.BLOCK) -> DeferralResult:
+    """Analyse MTA logs or reply samples (format detected per file); ``block`` is the
+    read size (tests use tiny ones to prove that chunking never changes a result)."""
     streams = [(path, source.open_input(path, stdin)) for path in paths]
     agg = Aggregator(classifier or Classifier())
     clock = Clock(now)
     try:
         for path, stream in streams:
-            _read(path, stream, agg, clock, progress)
+            _read(path, stream, agg, clock, progress, block)
     finally:
         for _, stream in streams:
             stream.close()
@@ -40,7 +41,7 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
 
 
 def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock,
-          progress: Progress | None) -> None:
+          progress: Progress | None, block: int) -> None:
     stats = agg.begin(path)
     parser: parsers.Parser | None = None
     done = 0
@@ -54,7 +55,7 @@ def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock,
         stats.error = message
         agg.unparsed(stats, f"[{message}]")
 
-    for chunk in source.chunks(stream, overlong, broken):
+    for chunk in source.chunks(stream, overlong, broken, block):
         if parser is None:
             stats.format = parsers.detect(chunk[: source.HEAD])
             parser = parsers.make(stats.format, agg, stats, clock)

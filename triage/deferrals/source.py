@@ -47,13 +47,15 @@ def open_input(path: str, stdin: BinaryIO | None = None) -> BinaryIO:
 
 
 def chunks(stream: BinaryIO, on_overlong: Callable[[bytes], None],
-           on_error: Callable[[str], None]) -> Iterator[bytes]:
-    """Yield chunks that end at a newline (the last may not); never one over-long line."""
+           on_error: Callable[[str], None], size: int = BLOCK) -> Iterator[bytes]:
+    """Yield chunks that end at a newline (the last may not); never one over-long line.
+
+    ``size`` (the read size) changes how the input is cut, never what is reported."""
     rest = b""
     skipping = False
     while True:
         try:
-            block = stream.read(BLOCK)
+            block = stream.read(size)
         except (EOFError, OSError, zlib.error, gzip.BadGzipFile) as exc:
             on_error(f"input ends early: {exc or type(exc).__name__}")
             block = b""

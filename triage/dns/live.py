@@ -1,17 +1,18 @@
 """The live backend: dnspython over UDP (EDNS, 1232-byte buffer) with TCP fallback.
 
-This is the only module that sees dnspython's network exceptions; it turns each
-into a ``Status``. Servers are tried in order; a timeout or network error moves
-on to the next one, a real answer (even SERVFAIL or REFUSED) is final for that
-server only if no later server answers better.
+Queries to one server share one UDP socket (udp.py); an answer with TC set is
+asked again over TCP. This and udp.py are the only modules that see network
+exceptions; each becomes a ``Status``. Servers are tried in order; a timeout or
+network error moves on to the next one, a real answer (even SERVFAIL or
+REFUSED) is final for that server only if no later server answers better.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
-import dns.asyncquery
 import dns.exception
 import dns.flags
 import dns.message
@@ -23,8 +24,8 @@ import dns.resolver
 
 from triage.dns.answer import Answer, Status
 from triage.dns.names import normalise, to_wire_name
+from triage.dns.udp import EDNS_PAYLOAD, Channel
 
-EDNS_PAYLOAD = 1232  # DNS flag day 2020: no fragmentation, large TXT sets still fit
 MAX_CHAIN = 12
 
 
@@ -51,6 +52,17 @@ class LiveResolver:
         self._servers = servers
         self._timeout = timeout
         self._deadline = deadline  # time.monotonic() value after which nothing is sent
+        self._channels: dict[Server, asyncio.Task[Channel]] = {}
+
+    async def close(self) -> None:
+        """Close the UDP sockets (the run's last step, after the cache's tasks ended)."""
+        for opening in self._channels.values():
+            if not opening.done():
+                opening.cancel()
+            elif not opening.cancelled() and opening.exception() is None:
+                opening.result().close()
+        self._channels.clear()
+        await asyncio.sleep(0)  # let the transports finish closing their sockets
 
     async def query(self, name: str, rdtype: str) -> Answer:
         key = normalise(name)
@@ -75,15 +87,13 @@ class LiveResolver:
             return Answer(name, rdtype, Status.BADNAME, detail="name cannot be queried")
         if not self._servers:
             return Answer(name, rdtype, Status.TIMEOUT, detail="no nameserver configured")
-        request = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
-        request.flags |= dns.flags.RD
-        answer = await self._ask(request, name, rdtype)
+        answer = await self._ask(qname, name, rdtype)
         if isinstance(answer, Answer):
             return answer
-        return await self._interpret(answer[0], answer[1], name, rdtype, chain)
+        return await self._interpret(answer[0], answer[1], qname, name, rdtype, chain)
 
     async def _ask(
-        self, request: dns.message.Message, name: str, rdtype: str
+        self, qname: dns.name.Name, name: str, rdtype: str
     ) -> Answer | tuple[dns.message.Message, str]:
         failure = Answer(name, rdtype, Status.TIMEOUT, detail="no server answered")
         for server in self._servers:
@@ -91,8 +101,8 @@ class LiveResolver:
             if remaining <= 0:
                 return Answer(name, rdtype, Status.TIMEOUT, detail="run deadline reached")
             try:
-                response, _ = await dns.asyncquery.udp_with_fallback(
-                    request, server.host, timeout=min(self._timeout, remaining), port=server.port
+                response = await self._exchange(
+                    server, qname, rdtype, min(self._timeout, remaining)
                 )
             except dns.exception.Timeout:
                 failure = Answer(name, rdtype, Status.TIMEOUT, source=str(server), detail="timeout")
@@ -108,10 +118,29 @@ class LiveResolver:
             return response, str(server)
         return failure
 
+    async def _exchange(
+        self, server: Server, qname: dns.name.Name, rdtype: str, timeout: float
+    ) -> dns.message.Message:
+        """UDP over the server's shared socket; TCP when the answer is truncated."""
+        opening = self._channels.get(server)
+        if opening is None:
+            opening = asyncio.ensure_future(Channel.open(server.host, server.port))
+            self._channels[server] = opening
+        channel = await asyncio.shield(opening)
+        try:
+            return await channel.exchange(qname, dns.rdatatype.from_text(rdtype), timeout)
+        except dns.message.Truncated:
+            from dns.asyncquery import tcp  # only for the rare truncated answer
+
+            request = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
+            request.flags |= dns.flags.RD
+            return await tcp(request, server.host, timeout=timeout, port=server.port)
+
     async def _interpret(
         self,
         response: dns.message.Message,
         source: str,
+        qname: dns.name.Name,
         name: str,
         rdtype: str,
         chain: tuple[str, ...],
@@ -125,7 +154,7 @@ class LiveResolver:
             detail = f"rcode {dns.rcode.to_text(rcode)}"
             return Answer(name, rdtype, Status.SERVFAIL, cnames=chain, source=source, detail=detail)
         want = dns.rdatatype.from_text(rdtype)
-        current = dns.name.from_text(name, origin=dns.name.root)
+        current = qname
         followed = list(chain)
         for _ in range(MAX_CHAIN):
             rrset = response.get_rrset(response.answer, current, dns.rdataclass.IN, want)

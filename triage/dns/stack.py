@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +41,13 @@ class Stack:
     resolver: Resolver
     stats: Stats
     _cache: CachingResolver = field(repr=False)
+    _closers: tuple[Callable[[], Awaitable[None]], ...] = field(default=(), repr=False)
 
     async def close(self) -> None:
+        """End the lookups still in flight, then release the backend's sockets."""
         await self._cache.close()
+        for close in self._closers:
+            await close()
 
 
 def parse_nameserver(text: str) -> tuple[str, int]:
@@ -75,6 +80,7 @@ def build(config: DnsConfig) -> Stack:
     """Assemble the stack; ValueError (exit 2) for a zone file that cannot be used."""
     stats = Stats()
     backend: Resolver
+    closers: tuple[Callable[[], Awaitable[None]], ...] = ()
     if config.offline:
         from triage.dns.offline import OfflineResolver
 
@@ -84,11 +90,12 @@ def build(config: DnsConfig) -> Stack:
 
         servers = tuple(Server(h, p) for h, p in config.nameservers) or system_servers()
         deadline = time.monotonic() + config.run_deadline
-        backend = LiveResolver(servers, config.timeout, deadline)
+        live = LiveResolver(servers, config.timeout, deadline)
+        backend, closers = live, (live.close,)
     if config.zone_files:
         from triage.dns.zonefile import ZoneResolver, load_zone
 
         backend = ZoneResolver([load_zone(p) for p in config.zone_files], backend)
     limited = LimitingResolver(backend, config.max_in_flight)
     cache = CachingResolver(AccountingResolver(limited, stats), stats)
-    return Stack(resolver=cache, stats=stats, _cache=cache)
+    return Stack(resolver=cache, stats=stats, _cache=cache, _closers=closers)

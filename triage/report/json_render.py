@@ -1,11 +1,38 @@
-"""JSON renderer: the contract's report object, one per command run."""
+"""JSON renderer: the contract's report object, one per command run.
+
+The one boundary where every string of the report is made terminal-safe: a
+control character from DNS or a log (ESC, C1 controls, DEL) is written as a
+visible ``\\xNN`` escape, so ``jq -r`` on a hostile record cannot repaint a
+terminal. Newlines and tabs stay (JSON escapes them; multi-line SMTP replies
+need them).
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 from triage.report.model import Report
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def terminal_safe(value: Any) -> Any:
+    """``value`` with every string (keys included) stripped of control characters."""
+    if isinstance(value, str):
+        return _CONTROL.sub(_visible, value) if _CONTROL.search(value) else value
+    if isinstance(value, dict):
+        return {terminal_safe(k): terminal_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [terminal_safe(v) for v in value]
+    return value
+
 
 def render(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    data = terminal_safe(report.to_dict())
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"

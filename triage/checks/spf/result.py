@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from triage.findings import Finding
@@ -46,9 +46,11 @@ class SpfResult:
     record: str | None
     lookups: Lookups | None
     tree_lookups: int
-    tree: Node
-    queries: tuple[QueryRecord, ...]
-    findings: tuple[Finding, ...]
+    # Left out of repr: asyncio.run() formats its main task's result at exit (restoring
+    # the SIGINT handler), and a whole tree costs milliseconds to format for nothing.
+    tree: Node = field(repr=False)
+    queries: tuple[QueryRecord, ...] = field(repr=False)
+    findings: tuple[Finding, ...] = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from triage.deferrals.parsers import postfix_batch
 from triage.deferrals.aggregate import BOUNCED, DEFERRED, Aggregator, InputStats
 from triage.deferrals.reply import strip_postfix
 from triage.deferrals.timeparse import Clock
@@ -33,7 +34,7 @@ _SENT = re.compile(
     rb"(?:<\d+>\d? ?)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d):(\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
     rb"([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]*),"
 )
-_LOCAL_AGENTS = (b"/local", b"/virtual", b"/pipe", b"/discard")
+_LOCAL_AGENTS = postfix_batch.LOCAL_AGENTS
 _EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
 _SIGNATURE = re.compile(rb"postfix[\w./-]*\[\d+\]: ", re.I)
 _SKIP = {b"local", b"virtual", b"pipe", b"discard"}
@@ -50,13 +51,19 @@ class Parser:
         self._hosts: dict[bytes, str | None] = {}
 
     def feed(self, chunk: bytes) -> None:
+        batch = None
+        if b"\x00" not in chunk and b"\x1b" not in chunk:
+            batch = postfix_batch.split(chunk)
+        if batch is None:
+            self._by_line(chunk)
+        else:
+            self._by_batch(batch)
+
+    def _by_line(self, chunk: bytes) -> None:
+        """The exact reading, one status line at a time (chunks ``split`` declines)."""
         if b"\x00" in chunk or b"\x1b" in chunk:
             self._junk(chunk)
-        find, rfind, match, sent_match = chunk.find, chunk.rfind, _LINE.match, _SENT.match
-        startswith = chunk.startswith
-        sent: Counter[tuple[bytes, bytes, bytes]] = Counter()
-        keys: list[tuple[bytes, bytes]] = []
-        span: list[bytes] = []
+        find, rfind, startswith = chunk.find, chunk.rfind, chunk.startswith
         pos = 0
         while True:
             i = find(b" status=", pos)
@@ -68,40 +75,69 @@ class Parser:
                 end = len(chunk)
             pos = end
             if startswith(b"sent ", i + 8):
-                s = sent_match(chunk, start, end)
+                s = _SENT.match(chunk, start, end)
                 if s is not None:
                     minute, second, svc, qid, rcpt, relay = s.groups()
                     if not svc.endswith(_LOCAL_AGENTS):
-                        sent[minute, relay, rcpt.rpartition(b"@")[2]] += 1
-                        keys.append((qid, rcpt))
-                        span.append(minute + b":" + second)
+                        self.agg.delivered(self.stats, self.clock.syslog(minute + b":" + second),
+                                           self._host(relay), _domain(rcpt), hash((qid, rcpt)))
                     continue
-            m = match(chunk, start, end)
-            if m is None:
-                self._other(chunk[start:end])
-                continue
-            ts, svc, qid, rcpt, relay, dsn, status, text = m.groups()
-            if svc.rsplit(b"/", 1)[-1] in _SKIP:
-                continue
-            self._record(ts, qid, rcpt, relay, dsn, status, text)
-        if sent:
-            self._flush(sent, keys, span)
+            self._line(chunk[start:end])
 
-    def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]],
-               keys: list[tuple[bytes, bytes]], span: list[bytes]) -> None:
+    def _line(self, line: bytes, m: re.Match[bytes] | None = None) -> None:
+        m = m or _LINE.match(line)
+        if m is None:
+            self._other(line)
+            return
+        ts, svc, qid, rcpt, relay, dsn, status, text = m.groups()
+        if svc.rsplit(b"/", 1)[-1] not in _SKIP:
+            self._record(ts, qid, rcpt, relay, dsn, status, text)
+
+    def _by_batch(self, b: postfix_batch.Batch) -> None:
+        """Deliveries are counted in bulk; what depends on order (retry tracking, the first
+        provider seen for a host) is replayed in log order with the other status lines."""
+        agg = self.agg
+        keys = list(map(hash, zip(b.qids, b.rcpts)))
+        events: list[tuple[int, int]] = [(k, -1 - n) for n, (k, _) in enumerate(b.others)]
+        matched = [_LINE.match(line) for _, line in b.others]
+        if keys:
+            touched = set(keys)
+            touched = touched.intersection(agg.pending) | touched.intersection(
+                {hash((m["qid"], m["rcpt"])) for m in matched if m is not None})
+            firsts = [b.relays.index(relay) for relay in set(b.relays)
+                      if (host := self._host(relay)) and host not in agg.host_provider]
+            if touched:
+                firsts.extend(j for j, key in enumerate(keys) if key in touched)
+            events.extend((b.sent_at[j], j) for j in set(firsts))
+            events.sort()
+        for _, j in events:
+            if j < 0:
+                self._line(b.others[-1 - j][1], matched[-1 - j])
+                continue
+            host = self._host(b.relays[j])
+            if host:
+                agg.host_provider.setdefault(
+                    host, agg.classifier.provider_of(host, _domain(b.domains[j])))
+            agg.settle(keys[j])
+        if keys:
+            self._flush(b)
+
+    def _flush(self, b: postfix_batch.Batch) -> None:
         syslog = self.clock.syslog
-        for (minute, relay, domain), count in sent.items():
-            name = domain.lower().decode("utf-8", "replace") or None
+        groups = Counter(zip(b.minutes, b.relays, b.domains))
+        for (minute, relay, domain), count in groups.items():
             self.agg.delivered_many(self.stats, syslog(minute + b":00"), self._host(relay),
-                                    name, count)
-        self.agg.resolve([hash(k) for k in keys])
-        self.agg.span(syslog(min(span)), syslog(max(span)))
+                                    _domain(domain), count)
+        stamps = [t for t in (syslog(m + b":" + s) for m, s in set(zip(b.minutes, b.seconds)))
+                  if t is not None]
+        if stamps:
+            self.agg.span(min(stamps), max(stamps))
 
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
         seconds = self.clock.syslog(ts) if ts[0] > 64 else self._iso(ts)
         host = self._host(relay)
-        domain = rcpt.rpartition(b"@")[2].lower().decode("utf-8", "replace") or None
+        domain = _domain(rcpt)
         key = hash((qid, rcpt))
         if status == b"sent":
             self.agg.delivered(self.stats, seconds, host, domain, key)
@@ -148,6 +184,11 @@ class Parser:
 
     def close(self) -> None:
         return
+
+
+def _domain(rcpt: bytes) -> str | None:
+    """The recipient domain (after the last ``@``; the whole address when there is none)."""
+    return rcpt.rpartition(b"@")[2].lower().decode("utf-8", "replace") or None
 
 
 def _connect_host(reply: str) -> str | None:
