@@ -8,6 +8,7 @@ the client's one socket.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +16,7 @@ import dns.flags
 import dns.message
 import dns.rcode
 import dns.rrset
+import pytest
 
 from triage.dns.answer import Answer, Status
 from triage.dns.stack import DnsConfig, build
@@ -61,14 +63,16 @@ def address_of(query: dns.message.Message) -> str:
     return f"192.0.2.{int(label[1:]) % 250 + 1}"
 
 
-def run(reply: Reply, names: list[str], timeout: float = 2.0) -> tuple[list[Answer], Script]:
+def run(
+    reply: Reply, names: list[str], timeout: float = 2.0, host: str = "127.0.0.1"
+) -> tuple[list[Answer], Script]:
     async def go() -> tuple[list[Answer], Script]:
         loop = asyncio.get_running_loop()
         transport, script = await loop.create_datagram_endpoint(
-            lambda: Script(reply), local_addr=("127.0.0.1", 0)
+            lambda: Script(reply), local_addr=(host, 0)
         )
         port = transport.get_extra_info("sockname")[1]
-        stack = build(DnsConfig(nameservers=(("127.0.0.1", port),), timeout=timeout))
+        stack = build(DnsConfig(nameservers=((host, port),), timeout=timeout))
         try:
             answers = await asyncio.gather(*(stack.resolver.query(n, "A") for n in names))
         finally:
@@ -93,6 +97,38 @@ def test_concurrent_queries_share_one_socket_and_get_their_own_answers() -> None
     assert all(a.status is Status.OK and a.name == n for a, n in zip(answers, names, strict=True))
     assert len(server.sources) == 1  # one socket for the whole run
     assert len(set(server.ids)) == len(server.ids)  # no two queries in flight share an ID
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback")
+def test_an_ipv6_server_gets_its_own_socket_family() -> None:
+    async def reply(server: Script, query: dns.message.Message, addr: tuple[str, int]) -> None:
+        server.send(answer_for(query, address_of(query)), addr)
+
+    answers, server = run(reply, ["q1.test", "q2.test"], host="::1")
+    assert [a.addresses() for a in answers] == [("192.0.2.2",), ("192.0.2.3",)]
+    assert all(a.source.startswith("[::1]:") for a in answers)
+
+
+def test_the_socket_is_closed_with_the_stack() -> None:
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    async def reply(server: Script, query: dns.message.Message, addr: tuple[str, int]) -> None:
+        server.send(answer_for(query, address_of(query)), addr)
+
+    before = open_fds()
+    answers, _ = run(reply, ["q1.test"])
+    assert answers[0].ok
+    assert open_fds() == before
 
 
 def test_stray_and_spoofed_packets_are_ignored() -> None:

@@ -33,6 +33,7 @@ from server import DelayServer  # noqa: E402
 
 ZONE = "bench.spf.test"
 CLIENT_IP = "198.51.100.200"  # matches nothing: the evaluation walks until the limit
+REPO = Path(__file__).resolve().parents[2]  # the tree measured, whatever the caller's cwd
 
 
 def tree(width: int, depth: int) -> dict[tuple[str, str], list[str]]:
@@ -63,8 +64,7 @@ def environment(cache: str) -> dict[str, str]:
     compiler. Runs are preceded by one unmeasured warm-up run that fills the cache."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = cache
-    repo = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     return env
 
 
@@ -73,7 +73,7 @@ def run_once(server: DelayServer, env: dict[str, str]) -> dict[str, float]:
     cmd = [sys.executable, "-m", "triage", "spf", f"root.{ZONE}", "--ip", CLIENT_IP,
            "--nameserver", f"127.0.0.1:{server.port}", "--format", "json", "--timeout", "5"]
     start = time.monotonic()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, cwd=REPO)
     wall = time.monotonic() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"triage failed ({done.returncode}): {done.stderr.strip()}")

@@ -13,6 +13,7 @@ from .layout import Layout
 
 ROOT_NS = "ns.root.invalid"
 SOA_TAIL = "1 3600 600 86400 0"  # serial refresh retry expire negative-TTL
+HOUR_MS = 3_600_000
 
 # unbound answers these itself (RFC 6761/6303 names); the world must be able to serve them.
 UNBOUND_DEFAULT_ZONES = (
@@ -108,11 +109,12 @@ def unbound_conf(workdir: Path, layout: Layout, ports: Ports, extra: Iterable[st
         "  unblock-lan-zones: yes", "  insecure-lan-zones: yes",
         "  hide-identity: yes", "  hide-version: yes",
         "  num-queries-per-thread: 4096",
-        # A server that never answers must keep timing out at the client, not turn into
-        # a fast SERVFAIL: no retransmit before 60 s, a backoff that cannot reach the
-        # "server is down" ceiling within a session, and no memory of past timeouts
-        # (with the defaults the blackhole is marked down after ~90 s).
-        "  infra-cache-min-rtt: 60000", "  infra-cache-max-rtt: 3600000",
+        # A server that never answers must keep timing out at the client, never turn
+        # into a fast SERVFAIL. unbound marks a server down once its retransmit timeout
+        # has doubled past 4x the minimum, or has reached the maximum; with both set to
+        # one hour, the first retransmit to the blackhole is an hour away, so within a
+        # session no timeout is ever recorded (answering servers reply at once).
+        f"  infra-cache-min-rtt: {HOUR_MS}", f"  infra-cache-max-rtt: {HOUR_MS}",
         "  infra-host-ttl: 0", "  infra-keep-probing: yes",
         *(f"  {line}" for line in extra),
     ]

@@ -67,10 +67,13 @@ def command(
     async def check(resolver: Resolver) -> SpfResult:
         return await check_spf(resolver, who, address, now)
 
-    # A short run: no collector passes while answers arrive, and none over the whole
-    # heap at interpreter exit (frozen objects are skipped) -- about 30 ms on exit alone.
+    # A short run: no collector passes while answers arrive, and none over the whole heap
+    # on the way out (frozen objects are skipped, at interpreter exit too): ~30 ms less.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         run_dns_command("spf", inputs, config, check, spec)
     finally:
         gc.freeze()
+        if collecting:
+            gc.enable()

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from triage.deferrals import parsers, source
-from triage.deferrals.aggregate import Aggregator
+from triage.deferrals.aggregate import Aggregator, InputStats
 from triage.deferrals.assess import assess
 from triage.deferrals.classify import Classifier
 from triage.deferrals.result import DeferralResult, summarise
@@ -55,17 +55,36 @@ def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock,
         stats.error = message
         agg.unparsed(stats, f"[{message}]")
 
+    held: list[bytes] = []  # the first chunks, until there is HEAD to detect the format on
     for chunk in source.chunks(stream, overlong, broken, block):
         if parser is None:
-            stats.format = parsers.detect(chunk[: source.HEAD])
-            parser = parsers.make(stats.format, agg, stats, clock)
-        stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
-        parser.feed(chunk)
-        done += len(chunk)
+            held.append(chunk)
+            if sum(map(len, held)) < source.HEAD:
+                continue
+            parser = _start(held, agg, stats, clock)
+        for piece in held or (chunk,):
+            done += _feed(parser, piece, stats)
+        held = []
         if progress is not None and time.monotonic() - last > 0.5:
             progress(path, done)
             last = time.monotonic()
+    if parser is None and held:
+        parser = _start(held, agg, stats, clock)
+        for piece in held:
+            _feed(parser, piece, stats)
     if parser is not None:
         parser.close()
     if stats.format == "unknown" and stats.lines == 0:
         stats.format = "empty"
+
+
+def _start(held: list[bytes], agg: Aggregator, stats: InputStats, clock: Clock) -> parsers.Parser:
+    """Detect the format on the first ``HEAD`` bytes, whatever the read size."""
+    stats.format = parsers.detect(b"".join(held)[: source.HEAD])
+    return parsers.make(stats.format, agg, stats, clock)
+
+
+def _feed(parser: parsers.Parser, chunk: bytes, stats: InputStats) -> int:
+    stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+    parser.feed(chunk)
+    return len(chunk)

@@ -31,6 +31,11 @@ _SENDING_IP = re.compile(
     r"|\[(\d{1,3}(?:\.\d{1,3}){3}) \d+\]",
     re.IGNORECASE,
 )
+# the same two patterns for ASCII text, lower-cased, without IGNORECASE: on ASCII text
+# they find the same spans, and case-insensitive matching is what makes sre slow (a reply
+# with a unique session id is parsed afresh, so this is the cost of every such reply)
+_TOKENS_ASCII = re.compile(_TOKENS.pattern.lower())
+_SENDING_IP_ASCII = re.compile(_SENDING_IP.pattern.lower())
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,11 @@ def parse(text: str, dsn: str | None = None) -> Reply:
     enhanced = e.group(1) if e else None
     if enhanced is None and dsn and code is not None and dsn[:1] == str(code)[:1]:
         enhanced = dsn
+    ascii_low = text.lower() if text.isascii() else None
+    found = (_TOKENS.findall(text) if ascii_low is None
+             else _TOKENS_ASCII.findall(ascii_low))
     tokens = tuple(
-        (t[0] or (f"AS{t[1]}" if t[1] else "") or t[2] or t[3]).upper()
-        for t in _TOKENS.findall(text)
+        (t[0] or (f"AS{t[1]}" if t[1] else "") or t[2] or t[3]).upper() for t in found
     )
     tail = _MS_TAIL.search(text)
     forest = region = ms_host = ms_time = None
@@ -76,7 +83,9 @@ def parse(text: str, dsn: str | None = None) -> Reply:
         r = _REGION.match(forest)
         region = r.group(1).upper() if r else None
         ms_time = tail.group("ts")
-    ip = _SENDING_IP.search(text) if code is not None else None
+    ip = None
+    if code is not None:
+        ip = _SENDING_IP.search(text) if ascii_low is None else _SENDING_IP_ASCII.search(ascii_low)
     return Reply(
         text=text,
         code=code,
@@ -86,8 +95,16 @@ def parse(text: str, dsn: str | None = None) -> Reply:
         forest=forest,
         region=region,
         ms_time=ms_time,
-        sending_ip=(ip.group(1) or ip.group(2)) if ip else None,
+        sending_ip=_group(text, ip),
     )
+
+
+def _group(text: str, m: re.Match[str] | None) -> str | None:
+    """The first group that took part, from ``text`` itself (``m`` may be on its lower case)."""
+    if m is None:
+        return None
+    group = 1 if m.start(1) >= 0 else 2
+    return text[m.start(group) : m.end(group)] if m.start(group) >= 0 else None
 
 
 def strip_postfix(text: str) -> tuple[str, str | None, str | None]:

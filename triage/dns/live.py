@@ -20,7 +20,6 @@ import dns.name
 import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
-import dns.resolver
 
 from triage.dns.answer import Answer, Status
 from triage.dns.names import normalise, to_wire_name
@@ -40,6 +39,8 @@ class Server:
 
 def system_servers() -> tuple[Server, ...]:
     """The system resolver's servers (/etc/resolv.conf); empty when there is none."""
+    import dns.resolver  # only without --nameserver: a heavy import
+
     try:
         conf = dns.resolver.Resolver(configure=True)
     except (dns.resolver.NoResolverConfiguration, OSError):

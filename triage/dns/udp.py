@@ -65,10 +65,6 @@ class Channel(asyncio.DatagramProtocol):
             raise
         return channel
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._pending)
-
     async def exchange(
         self, qname: dns.name.Name, rdtype: int, timeout: float
     ) -> dns.message.Message:
