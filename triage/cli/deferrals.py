@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from triage.cli.run import OutputSpec
 
 from triage.cli.options import output_options
 
@@ -17,16 +20,15 @@ def _progress(path: str, done: int) -> None:
 @click.command("deferrals")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @output_options
-def command(files: tuple[str, ...], fmt: str, output: Path | None, fail_on: str) -> None:
+def command(files: tuple[str, ...], out: OutputSpec) -> None:
     """Read MTA logs or reply samples (Postfix, Exim, Sendmail, PowerMTA CSV, KumoMTA
     JSON, ESP event JSON, bare replies; .gz; - for stdin) and classify every deferral."""
     from datetime import UTC, datetime
 
-    from triage.cli.run import output_spec, run_offline_command, usage_error
+    from triage.cli.run import run_offline_command, usage_error
     from triage.deferrals import InputUnreadable, analyse
     from triage.sanitize import clean
 
-    spec = output_spec(fmt, output, fail_on)
     tty = sys.stderr.isatty()
     try:
         result = analyse(list(files), datetime.now(UTC), progress=_progress if tty else None)
@@ -34,4 +36,4 @@ def command(files: tuple[str, ...], fmt: str, output: Path | None, fail_on: str)
         usage_error(clean(str(exc)))
     if tty:
         click.echo("\r\x1b[K", err=True, nl=False)
-    run_offline_command("deferrals", {"files": [clean(f, 500) for f in files]}, result, spec)
+    run_offline_command("deferrals", {"files": [clean(f, 500) for f in files]}, result, out)

@@ -2,35 +2,47 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from triage.cli.run import OutputSpec
+    from triage.dns.stack import DnsConfig
+
 from triage.cli.dkim import domain_argument
 from triage.cli.options import dns_options, output_options
-from triage.cli.run import dns_config, output_spec, run_dns_command
+from triage.cli.run import run_dns_command
 
 
 @click.command("dmarc")
 @click.argument("domain")
-@click.option("--mail-from", "mail_from", metavar="DOMAIN",
-              help="Envelope (Return-Path) domain to judge SPF alignment for.")
-@click.option("--dkim-domain", "dkim_domains", multiple=True, metavar="D",
-              help="DKIM signing domain (d=) to judge DKIM alignment for (repeatable).")
+@click.option(
+    "--mail-from",
+    "mail_from",
+    metavar="DOMAIN",
+    help="Envelope (Return-Path) domain to judge SPF alignment for.",
+)
+@click.option(
+    "--dkim-domain",
+    "dkim_domains",
+    multiple=True,
+    metavar="D",
+    help="DKIM signing domain (d=) to judge DKIM alignment for (repeatable).",
+)
 @dns_options
 @output_options
 def command(
-    domain: str, mail_from: str | None, dkim_domains: tuple[str, ...],
-    nameservers: tuple[str, ...], zones: tuple[Path, ...], offline: bool, timeout: float,
-    fmt: str, output: Path | None, fail_on: str,
+    domain: str,
+    mail_from: str | None,
+    dkim_domains: tuple[str, ...],
+    dns: DnsConfig,
+    out: OutputSpec,
 ) -> None:
     """DMARC record, policy, report authorization and alignment (RFC 7489 and RFC 9989)."""
     name = domain_argument(domain)
     envelope = domain_argument(mail_from.rsplit("@", 1)[-1]) if mail_from else None
     signers = tuple(dict.fromkeys(domain_argument(d) for d in dkim_domains))
-    config = dns_config(nameservers, zones, offline, timeout)
-    spec = output_spec(fmt, output, fail_on)
     inputs = {"domain": name, "mail_from": envelope, "dkim_domains": list(signers)}
 
     async def check(resolver: Any) -> Any:
@@ -38,4 +50,4 @@ def command(
 
         return await check_dmarc(resolver, name, envelope, signers)
 
-    run_dns_command("dmarc", inputs, config, check, spec)
+    run_dns_command("dmarc", inputs, dns, check, out)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from triage.cli.run import OutputSpec
+
 from triage.cli.options import dns_options, output_options
-from triage.cli.run import dns_config, output_spec, run_dns_command, usage_error
+from triage.cli.run import run_dns_command, usage_error
 
 if TYPE_CHECKING:
     from triage.dns.stack import DnsConfig
@@ -43,13 +45,8 @@ def command(
     extra: tuple[str, ...],
     no_defaults: bool,
     key: str | None,
-    nameservers: tuple[str, ...],
-    zones: tuple[Path, ...],
-    offline: bool,
-    timeout: float,
-    fmt: str,
-    output: Path | None,
-    fail_on: str,
+    dns: DnsConfig,
+    out: OutputSpec,
 ) -> None:
     """Look up IP_OR_DOMAIN on DNS block lists, reading each list's codes correctly."""
     from triage.checks.dnsbl import (
@@ -78,9 +75,7 @@ def command(
             usage_error(f"--dnsbl {zone}: {problem}")
     if no_defaults and not wanted:
         usage_error("--no-default-dnsbls needs at least one --dnsbl ZONE")
-    config = dns_config(nameservers, zones, offline, timeout)
-    servers = _resolvers_in_use(config)
-    spec = output_spec(fmt, output, fail_on)
+    servers = _resolvers_in_use(dns)
     inputs = {
         "target": parsed.text,
         "dnsbl": list(wanted),
@@ -93,15 +88,15 @@ def command(
             resolver, parsed.text, wanted, key, servers, defaults=not no_defaults, catalog=catalog
         )
 
-    run_dns_command("dnsbl", inputs, config, check, spec)
+    run_dns_command("dnsbl", inputs, dns, check, out)
 
 
-def _resolvers_in_use(config: DnsConfig) -> tuple[str, ...]:
+def _resolvers_in_use(dns: DnsConfig) -> tuple[str, ...]:
     """The resolvers DNSBL queries go through: --nameserver, else the system's."""
-    if config.offline:
+    if dns.offline:
         return ()
-    if config.nameservers:
-        return tuple(host for host, _ in config.nameservers)
+    if dns.nameservers:
+        return tuple(host for host, _ in dns.nameservers)
     from triage.dns.live import system_servers
 
     return tuple(server.host for server in system_servers())

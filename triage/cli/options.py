@@ -1,8 +1,13 @@
 """Options shared by every command, defined once (contract: "Options on every command
-that queries DNS")."""
+that queries DNS").
+
+Each decorator adds its options and hands the command one parsed value instead of
+the raw flags: ``dns`` (a ``DnsConfig``) and ``out`` (an ``OutputSpec``).
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,9 +46,24 @@ def dns_options(func: F) -> F:
             help="Per-query timeout; the whole run has a bounded deadline too.",
         ),
     ]
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        nameservers: tuple[str, ...],
+        zones: tuple[Path, ...],
+        offline: bool,
+        timeout: float,
+        **kwargs: Any,
+    ) -> Any:
+        from triage.cli.run import dns_config
+
+        return func(*args, dns=dns_config(nameservers, zones, offline, timeout), **kwargs)
+
+    decorated: Any = wrapper
     for option in reversed(options):
-        func = option(func)
-    return func
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
 def output_options(func: F) -> F:
@@ -70,6 +90,14 @@ def output_options(func: F) -> F:
             help="Which findings make the exit code 1.",
         ),
     ]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, fmt: str, output: Path | None, fail_on: str, **kwargs: Any) -> Any:
+        from triage.cli.run import output_spec
+
+        return func(*args, out=output_spec(fmt, output, fail_on), **kwargs)
+
+    decorated: Any = wrapper
     for option in reversed(options):
-        func = option(func)
-    return func
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from triage.cli.run import OutputSpec
+    from triage.dns.stack import DnsConfig
+
 from triage.cli.options import dns_options, output_options
-from triage.cli.run import dns_config, output_spec, run_dns_command, usage_error
+from triage.cli.run import run_dns_command, usage_error
 
 
 @click.command(name="rdns")
@@ -18,13 +22,8 @@ from triage.cli.run import dns_config, output_spec, run_dns_command, usage_error
 def command(
     ip: str,
     helo: str | None,
-    nameservers: tuple[str, ...],
-    zones: tuple[Path, ...],
-    offline: bool,
-    timeout: float,
-    fmt: str,
-    output: Path | None,
-    fail_on: str,
+    dns: DnsConfig,
+    out: OutputSpec,
 ) -> None:
     """Check the reverse DNS (PTR, FCrDNS, generic names) and HELO name of IP."""
     from triage.checks.rdns import RdnsResult, check_rdns, parse_ip
@@ -35,11 +34,9 @@ def command(
         address = parse_ip(ip)
     except ValueError as exc:
         usage_error(str(exc))
-    config = dns_config(nameservers, zones, offline, timeout)
-    spec = output_spec(fmt, output, fail_on)
     inputs = {"ip": str(address), "helo": clean(helo, 255) if helo is not None else None}
 
     async def check(resolver: Resolver) -> RdnsResult:
         return await check_rdns(resolver, str(address), helo)
 
-    run_dns_command("rdns", inputs, config, check, spec)
+    run_dns_command("rdns", inputs, dns, check, out)
