@@ -7,36 +7,19 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from scripted import ScriptedResolver
+
 from triage.checks.dnsbl import DnsblResult, check_dnsbl
-from triage.dns.answer import Answer, Status
-from triage.dns.offline import OfflineResolver
-from triage.dns.zonefile import ZoneResolver, load_zone
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "dnsbl"
 ZONES = tuple(sorted(FIXTURES.glob("*.zone")))
 
 
-class Recording:
+class Recording(ScriptedResolver):
     """Zone files, with names under ``broken`` timing out; records what was asked."""
 
     def __init__(self, broken: Iterable[str] = (), zones: Iterable[Path] = ZONES) -> None:
-        self._inner = ZoneResolver([load_zone(p) for p in zones], OfflineResolver())
-        self._broken = tuple(broken)
-        self.asked: list[tuple[str, str]] = []
-        self.in_flight = 0
-        self.peak = 0
-
-    async def query(self, name: str, rdtype: str) -> Answer:
-        self.asked.append((name, rdtype))
-        self.in_flight += 1
-        self.peak = max(self.peak, self.in_flight)
-        try:
-            await asyncio.sleep(0.01)
-            if any(name.endswith(b) for b in self._broken):
-                return Answer(name, rdtype, Status.TIMEOUT, detail="timeout")
-            return await self._inner.query(name, rdtype)
-        finally:
-            self.in_flight -= 1
+        super().__init__(zones, broken)
 
 
 def run(target: str, resolver: Recording | None = None, **kwargs: object) -> DnsblResult:

@@ -7,37 +7,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from scripted import ScriptedResolver
 
 from triage.checks.rdns import MAX_FORWARD, RdnsResult, check_rdns, parse_ip
-from triage.dns.answer import Answer, Status
-from triage.dns.offline import OfflineResolver
-from triage.dns.zonefile import ZoneResolver, load_zone
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rdns"
 ZONES = (FIXTURES / "2.0.192.in-addr.arpa.zone", FIXTURES / "rdns.test.zone")
 
 
-class Failing:
+class Failing(ScriptedResolver):
     """Answers from the zone files, except names under ``broken``: those time out."""
 
     def __init__(self, broken: Iterable[str] = (), zones: Iterable[Path] = ZONES) -> None:
-        self._inner = ZoneResolver([load_zone(p) for p in zones], OfflineResolver())
-        self._broken = tuple(broken)
-        self.asked: list[tuple[str, str]] = []
-        self.in_flight = 0
-        self.peak = 0
-
-    async def query(self, name: str, rdtype: str) -> Answer:
-        self.asked.append((name, rdtype))
-        self.in_flight += 1
-        self.peak = max(self.peak, self.in_flight)
-        try:
-            await asyncio.sleep(0.01)  # let every sibling query start
-            if any(name == b or name.endswith("." + b) for b in self._broken):
-                return Answer(name, rdtype, Status.TIMEOUT, detail="timeout")
-            return await self._inner.query(name, rdtype)
-        finally:
-            self.in_flight -= 1
+        super().__init__(zones, broken)
 
 
 def run(ip: str, helo: str | None = None, resolver: Failing | None = None) -> RdnsResult:
