@@ -10,7 +10,18 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from netguard import guard
 from world import ServerMissing, World, start_world
+
+
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only() -> Iterator[None]:
+    """No test reaches an address outside 127.0.0.0/8 or ::1 (tests/netguard/guard.py)."""
+    guard.install()
+    try:
+        yield
+    finally:
+        guard.uninstall()
 
 
 def _in_ci() -> bool:

@@ -27,6 +27,7 @@ from .layout import Layout, discover
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "world"
+NETGUARD = REPO / "tests" / "netguard"  # its sitecustomize refuses non-loopback traffic
 
 
 class RunResult(NamedTuple):
@@ -106,7 +107,9 @@ class World:
         )]
         environ = {**os.environ, **(env or {})}
         environ["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(self.repo), environ.get("PYTHONPATH", "")) if p
+            p
+            for p in (str(self.repo), str(NETGUARD), environ.get("PYTHONPATH", ""))
+            if p
         )
         try:
             done = subprocess.run(
