@@ -362,7 +362,7 @@ def test_6_2_explanation_is_expanded_with_exp_only_macros() -> None:
 
 def test_6_2_ipv6_explanation() -> None:
     ev = evaluate(f"u@exp.{D}", "2001:db8::1")
-    nibbles = ".".join("20010DB8000000000000000000000001")
+    nibbles = ".".join("20010db8000000000000000000000001")  # §7.4 writes them lower-case
     assert ev.explanation == f"{nibbles} is not one of exp.{D}'s senders (2001:db8::1 unknown ip6)"
 
 

@@ -55,9 +55,17 @@ def test_7_4_examples(text: str, expected: str) -> None:
 def test_7_4_ipv6_example() -> None:
     ctx = macro.MacroContext(**{**CTX.__dict__, "ip": ipaddress.ip_address("2001:db8::cb01")})
     got = ex("%{ir}.%{v}._spf.%{d2}", ctx)
-    assert got.lower() == (
+    assert got == (  # exactly as §7.4 writes it: lower-case nibbles
         "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com"
     )
+
+
+def test_7_3_ipv6_nibbles_follow_the_case_the_address_was_written_in() -> None:
+    assert macro.upper_hex("2001:DB8::CB01") and not macro.upper_hex("2001:db8::cb01")
+    assert not macro.upper_hex("2001:Db8::1") and not macro.upper_hex("192.0.2.1")
+    ctx = macro.MacroContext(**{**CTX.__dict__, "ip": ipaddress.ip_address("2001:db8::cb01"),
+                                "upper_hex": True})
+    assert ex("%{i}", ctx) == ".".join("20010DB8" + "0000" * 5 + "CB01")
 
 
 def test_7_escapes_and_url_encoding() -> None:

@@ -35,6 +35,21 @@ def test_explanation_through_real_dns(world: World) -> None:
     assert body["explanation"] == f"203.0.113.9 may not send for {D}"
 
 
+@pytest.mark.parametrize(
+    ("ip", "nibbles"),
+    [
+        # RFC 7208 §7.3: "i" of an IPv6 address is its 32 nibbles, dot-separated; §7.4
+        # writes them lower-case. The case of the address as given is kept.
+        ("2001:db8:2::1", "20010db800020000" + "0" * 15 + "1"),
+        ("2001:DB8:2::1", "20010DB800020000" + "0" * 15 + "1"),
+    ],
+)
+def test_ipv6_explanation_nibbles_through_real_dns(world: World, ip: str, nibbles: str) -> None:
+    code, body = spf(world, D, "--ip", ip)
+    assert (body["result"], code) == ("fail", 1)
+    assert body["explanation"] == f"{'.'.join(nibbles)} may not send for {D}"
+
+
 def test_redirect_and_tree(world: World) -> None:
     _, body = spf(world, f"redir.{D}", "--ip", "198.51.100.7")
     assert body["result"] == "pass"

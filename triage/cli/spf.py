@@ -43,6 +43,7 @@ def command(
 ) -> None:
     """Evaluate and analyse the SPF policy of DOMAIN (or of the sender's domain)."""
     from triage.checks.spf import NoDomainError, SpfResult, check_spf, identify
+    from triage.checks.spf.macro import upper_hex
     from triage.dns.resolver import Resolver
     from triage.sanitize import clean
 
@@ -58,8 +59,9 @@ def command(
         "helo": clean(helo, 300) if helo is not None else None,
     }
     now = int(time.time())
+    upper = ip is not None and upper_hex(ip)
 
     async def check(resolver: Resolver) -> SpfResult:
-        return await check_spf(resolver, who, address, now)
+        return await check_spf(resolver, who, address, now, upper_hex=upper)
 
     run_dns_command("spf", inputs, dns, check, out)

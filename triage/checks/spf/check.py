@@ -17,11 +17,15 @@ from triage.checks.spf.tree import analyze
 from triage.dns.resolver import Resolver
 
 
-async def check_spf(resolver: Resolver, who: Identity, ip: IP | None, now: int) -> SpfResult:
+async def check_spf(
+    resolver: Resolver, who: Identity, ip: IP | None, now: int, *, upper_hex: bool = False
+) -> SpfResult:
+    """``upper_hex``: the address was written in upper-case hex (see macro.upper_hex)."""
     address = client_ip(ip) if ip is not None else None
     ctx = macro.MacroContext(
         sender=who.sender, local=who.local, sender_domain=who.sender_domain,
         domain=who.domain, ip=address, helo=who.helo or "unknown", now=now,
+        upper_hex=upper_hex,
     )
     rdtype = None if address is None else ("A" if address.version == 4 else "AAAA")
     tree_job = analyze(resolver, who.domain, ctx, rdtype)
@@ -29,7 +33,9 @@ async def check_spf(resolver: Resolver, who: Identity, ip: IP | None, now: int) 
     if ip is None:
         tree = await tree_job
     else:
-        tree, evaluation = await asyncio.gather(tree_job, check_host(resolver, ip, who, now))
+        tree, evaluation = await asyncio.gather(
+            tree_job, check_host(resolver, ip, who, now, upper_hex=upper_hex)
+        )
     ip_text = str(ip) if ip is not None else None
     record = tree.record.text if tree.record is not None else None
     return SpfResult(

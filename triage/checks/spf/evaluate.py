@@ -68,12 +68,15 @@ def client_ip(ip: IP) -> IP:
     return ip
 
 
-async def check_host(resolver: Resolver, ip: IP, who: Identity, now: int) -> Evaluation:
+async def check_host(
+    resolver: Resolver, ip: IP, who: Identity, now: int, *, upper_hex: bool = False
+) -> Evaluation:
     budget = Budget(resolver)
     address = client_ip(ip)
     ctx = macro.MacroContext(
         sender=who.sender, local=who.local, sender_domain=who.sender_domain,
         domain=who.domain, ip=address, helo=who.helo or "unknown", now=now,
+        upper_hex=upper_hex,
     )
     run = _Run(budget, address, ctx)
     error: SpfError | None = None
