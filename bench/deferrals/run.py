@@ -6,7 +6,8 @@ Generates the log with make_log.py (deterministic) unless it exists, warms the p
 cache and Python's bytecode cache (one untimed run), then times ``grep -c ' status='``
 and a full ``python -m triage deferrals LOG --format json`` run in a child process
 --repeat times each, and reports the median and best wall times, lines/s, the ratio of
-the medians and the child's peak RSS (resource.getrusage). Targets: within 4x of
+the medians and the child's peak RSS (resource.getrusage: the largest of the command's
+processes, since a log this size is read by two). Targets: within 4x of
 ``grep -c`` and peak RSS under 100 MB. Exits 1 when a target is missed.
 
 Bytecode: an environment with PYTHONDONTWRITEBYTECODE set recompiles every module on

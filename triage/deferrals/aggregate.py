@@ -108,6 +108,10 @@ class Aggregator:
         self.first: float | None = None
         self.last: float | None = None
         self.pending: set[Hashable] = set()  # hashes of (message id, recipient)
+        # a worker reading the second half of a file records each recipient's first
+        # retry-relevant outcome, so the merge can replay it against the first half's
+        # pending set (workers.py); None in a normal run
+        self.firsts: dict[Hashable, int] | None = None
         self.retry = Counter[str]()
         self.unparsed_samples: list[str] = []
         self.relog_samples: list[str] = []
@@ -149,6 +153,8 @@ class Aggregator:
         if ip:
             _bump(self.ips, ip, DELIVERED)
         self._seen(ts, provider, DELIVERED)
+        if self.firsts is not None:
+            self.firsts.setdefault(key, DELIVERED)
         if key in self.pending:
             self.pending.discard(key)
             self.retry["later_delivered"] += 1
@@ -186,31 +192,42 @@ class Aggregator:
                host: str | None, domain: str | None, key: Hashable,
                dsn: str | None = None, ip: str | None = None) -> Verdict:
         """A deferral (``slot`` DEFERRED) or bounce (BOUNCED) with the reply as logged."""
-        stats.events += 1
-        self.totals["attempts"] += 1
-        self.totals["deferred" if slot == DEFERRED else "bounced"] += 1
         verdict = self.classifier.classify(text, host, domain, dsn)
+        self.failed_many(stats, slot, verdict, host, domain, 1, ts, ts, ts, ip)
+        self.track(key, slot)
+        return verdict
+
+    def failed_many(self, stats: InputStats, slot: int, verdict: Verdict, host: str | None,
+                    domain: str | None, count: int, ts: float | None, lo: float | None,
+                    hi: float | None, ip: str | None = None) -> None:
+        """``count`` failures with one verdict, host and domain, as ``count`` calls of
+        ``failed`` would count them: ``ts`` is the first one's time, ``lo``/``hi`` the
+        earliest and latest (None when none had one); all in one timeline bucket. The
+        caller tracks retries (``track``) line by line, in log order."""
+        stats.events += count
+        self.totals["attempts"] += count
+        self.totals["deferred" if slot == DEFERRED else "bounced"] += count
         provider = verdict.provider
-        self.classes[verdict.cls] += 1
-        _bump(self.providers, provider, slot)
+        self.classes[verdict.cls] += count
+        _bump(self.providers, provider, slot, count)
         span = self.provider_span.setdefault(provider, [ts or 0.0, ts or 0.0])
-        if ts is not None:
-            span[0], span[1] = min(span[0] or ts, ts), max(span[1], ts)
+        if lo is not None and hi is not None:
+            span[0], span[1] = min(span[0] or lo, lo), max(span[1], hi)
         if host:
-            _bump(self.hosts, host, slot)
+            _bump(self.hosts, host, slot, count)
             self.host_provider.setdefault(host, provider)
         if domain:
-            _bump(self.domains, domain, slot)
+            _bump(self.domains, domain, slot, count)
         sending_ip = ip or verdict.reply.sending_ip
         if sending_ip:
-            _bump(self.ips, sending_ip, slot)
+            _bump(self.ips, sending_ip, slot, count)
         if verdict.reply.forest:
-            _bump(self.forests, verdict.reply.forest, slot)
+            _bump(self.forests, verdict.reply.forest, slot, count)
             self.forest_info.setdefault(verdict.reply.forest, (verdict.reply.region, provider))
-        self._code(verdict, slot, ts, host)
-        self._seen(ts, provider, slot)
-        self._track(key, slot)
-        return verdict
+        self._code(verdict, slot, count, ts, lo, hi, host)
+        if lo is not None and hi is not None:
+            self.span(lo, hi)
+            self.timeline.add(provider, lo, slot, count)
 
     def relog(self, stats: InputStats, ts: float | None, text: str) -> None:
         stats.events += 1
@@ -222,7 +239,9 @@ class Aggregator:
         """Count an informational outcome (e.g. ``expired``) that is not an attempt."""
         self.totals[name] += 1
 
-    def _track(self, key: Hashable, slot: int) -> None:
+    def track(self, key: Hashable, slot: int) -> None:
+        if self.firsts is not None:
+            self.firsts.setdefault(key, slot)
         if slot == BOUNCED:
             if key in self.pending:
                 self.pending.discard(key)
@@ -236,7 +255,8 @@ class Aggregator:
         self.pending.add(key)
         self.retry["deferred_recipients"] += 1
 
-    def _code(self, verdict: Verdict, slot: int, ts: float | None, host: str | None) -> None:
+    def _code(self, verdict: Verdict, slot: int, count: int, ts: float | None,
+              lo: float | None, hi: float | None, host: str | None) -> None:
         r = verdict.reply
         key = (r.code, r.enhanced, r.token, verdict.rule.id, verdict.provider)
         stat = self.codes.get(key)
@@ -244,14 +264,14 @@ class Aggregator:
             if len(self.codes) >= _KEYS_LIMIT:
                 key = (None, None, None, verdict.rule.id, verdict.provider)
             stat = self.codes.setdefault(key, CodeStat(verdict=verdict))
-        stat.count += 1
+        stat.count += count
         if slot == DEFERRED:
-            stat.deferred += 1
+            stat.deferred += count
         else:
-            stat.bounced += 1
-        if ts is not None:
-            stat.first = ts if stat.first is None else min(stat.first, ts)
-            stat.last = ts if stat.last is None else max(stat.last, ts)
+            stat.bounced += count
+        if lo is not None and hi is not None:
+            stat.first = lo if stat.first is None else min(stat.first, lo)
+            stat.last = hi if stat.last is None else max(stat.last, hi)
         if not stat.sample:
             stat.sample = clean(r.text[:SAMPLE_CHARS])
             stat.sample_host = clean(host, 255) if host else None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import BinaryIO
 
-from triage.deferrals import parsers, source
+from triage.deferrals import parsers, source, workers
 from triage.deferrals.aggregate import Aggregator, InputStats
 from triage.deferrals.assess import assess
 from triage.deferrals.classify import Classifier
@@ -24,15 +24,17 @@ Progress = Callable[[str, int], None]
 
 def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = None,
             progress: Progress | None = None,
-            classifier: Classifier | None = None, block: int = source.BLOCK) -> DeferralResult:
+            classifier: Classifier | None = None, block: int = source.BLOCK,
+            split: int = workers.SPLIT) -> DeferralResult:
     """Analyse MTA logs or reply samples (format detected per file); ``block`` is the
-    read size (tests use tiny ones to prove that chunking never changes a result)."""
+    read size (tests use tiny ones to prove that chunking never changes a result);
+    a Postfix log of ``split`` bytes or more is read by two processes (workers.py)."""
     streams = [(path, source.open_input(path, stdin)) for path in paths]
     agg = Aggregator(classifier or Classifier())
     clock = Clock(now)
     try:
         for path, stream in streams:
-            _read(path, stream, agg, clock, progress, block)
+            _read(path, stream, agg, clock, _Reader(path, agg, progress, block), split)
     finally:
         for _, stream in streams:
             stream.close()
@@ -40,42 +42,60 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
     return DeferralResult(body=body, findings=assess(agg, body))
 
 
-def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock,
-          progress: Progress | None, block: int) -> None:
-    stats = agg.begin(path)
-    parser: parsers.Parser | None = None
-    done = 0
-    last = time.monotonic()
+def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock, reader: _Reader,
+          split: int) -> None:
+    half = workers.start(path, stream, clock, agg, reader.block, split)
+    if half is None:
+        reader.run(stream, clock)
+    else:
+        try:
+            reader.run(workers.head(stream, half), clock)
+        except BaseException:
+            workers.abandon(half)
+            raise
+        state = workers.collect(half)
+        if state is None or not workers.merge(agg, reader.stats, state):
+            reader.run(stream, clock)  # the stream stands at the seam
+    reader.close()
 
-    def overlong(sample: bytes) -> None:
-        stats.lines += 1
-        agg.unparsed(stats, sample + b"... [line longer than 1 MiB skipped]")
 
-    def broken(message: str) -> None:
-        stats.error = message
-        agg.unparsed(stats, f"[{message}]")
+class _Reader:
+    """Feeds one input's chunks to its parser, detecting the format on the first HEAD
+    bytes whatever the read size; ``run`` may be called again to read on."""
 
-    held: list[bytes] = []  # the first chunks, until there is HEAD to detect the format on
-    for chunk in source.chunks(stream, overlong, broken, block):
-        if parser is None:
-            held.append(chunk)
-            if sum(map(len, held)) < source.HEAD:
-                continue
-            parser = _start(held, agg, stats, clock)
-        for piece in held or (chunk,):
-            done += _feed(parser, piece, stats)
-        held = []
-        if progress is not None and time.monotonic() - last > 0.5:
-            progress(path, done)
-            last = time.monotonic()
-    if parser is None and held:
-        parser = _start(held, agg, stats, clock)
-        for piece in held:
-            _feed(parser, piece, stats)
-    if parser is not None:
-        parser.close()
-    if stats.format == "unknown" and stats.lines == 0:
-        stats.format = "empty"
+    def __init__(self, path: str, agg: Aggregator, progress: Progress | None,
+                 block: int) -> None:
+        self.path, self.agg, self.progress, self.block = path, agg, progress, block
+        self.stats = agg.begin(path)
+        self.parser: parsers.Parser | None = None
+        self.held: list[bytes] = []  # the first chunks, until there is HEAD to detect on
+        self.done = 0
+
+    def run(self, stream: BinaryIO, clock: Clock) -> None:
+        stats, last = self.stats, time.monotonic()
+        for chunk in source.chunks(stream, *workers.handlers(self.agg, stats), self.block):
+            if self.parser is None:
+                self.held.append(chunk)
+                if sum(map(len, self.held)) < source.HEAD:
+                    continue
+                self.parser = _start(self.held, self.agg, stats, clock)
+            for piece in self.held or (chunk,):
+                self.done += _feed(self.parser, piece, stats)
+            self.held = []
+            if self.progress is not None and time.monotonic() - last > 0.5:
+                self.progress(self.path, self.done)
+                last = time.monotonic()
+        if self.parser is None and self.held:
+            self.parser = _start(self.held, self.agg, stats, clock)
+            for piece in self.held:
+                _feed(self.parser, piece, stats)
+            self.held = []
+
+    def close(self) -> None:
+        if self.parser is not None:
+            self.parser.close()
+        if self.stats.format == "unknown" and self.stats.lines == 0:
+            self.stats.format = "empty"
 
 
 def _start(held: list[bytes], agg: Aggregator, stats: InputStats, clock: Clock) -> parsers.Parser:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
-from triage.deferrals.aggregate import BOUNCED, DEFERRED, Aggregator, InputStats
+from triage.deferrals.aggregate import BOUNCED, DEFERRED, DELIVERED, Aggregator, InputStats
 from triage.deferrals.reply import strip_postfix
 from triage.deferrals.timeparse import Clock
 
@@ -32,14 +33,15 @@ _STAMP = re.compile(
 # (possessive quantifiers: each is followed by a byte its class excludes, so they only
 # drop backtracking that cannot succeed; sre matches twice as fast without it)
 _SENT = re.compile(
-    rb"(?:<\d++>\d? ?)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d):(\d\d) (?:\S++ )?([\w./-]++)\[\d++\]: "
-    rb"([0-9A-Za-z]++): to=<([^>]*+)>,(?: orig_to=<[^>]*+>,)? relay=([^,]*+),"
+    rb"(?:<\d++>\d? ?)?(([A-Z][a-z]{2} [ \d]\d \d\d:\d\d):\d\d) (?:\S++ )?([\w./-]++)\[\d++\]: "
+    rb"([0-9A-Za-z]++: to=<(?:[^>@]*+@)*+([^>@]*+))>,(?: orig_to=<[^>]*+>,)? relay=([^,]*+),"
 )
 _LOCAL_AGENTS = (b"/local", b"/virtual", b"/pipe", b"/discard")
 _EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
 _SIGNATURE = re.compile(rb"postfix[\w./-]*\[\d+\]: ", re.I)
 _SKIP = {b"local", b"virtual", b"pipe", b"discard"}
 _SUSPENDED = "delivery temporarily suspended: "
+_Group = tuple[int, str, str | None, str | None, bytes, int | None]
 
 
 def detect(head: bytes) -> int:
@@ -51,6 +53,11 @@ class Parser:
         self.agg, self.stats, self.clock = agg, stats, clock
         self._hosts: dict[bytes, str | None] = {}
         self._claimed: set[bytes] = set()  # relays whose host has a provider on record
+        self._replies: dict[bytes, tuple[str, str | None, bool]] = {}
+        # failures of this chunk: (slot, reply, host, domain, dsn, minute) ->
+        # [verdict, count, first time, earliest, latest], in order of first appearance
+        self._failed: dict[_Group, list[Any]] = {}
+        self.iso_seen = False  # an RFC 3339 stamp set ``stats.zoned`` (workers merge it)
 
     def feed(self, chunk: bytes) -> None:
         """Deliveries are counted per (minute, relay, domain) and added at the chunk's end;
@@ -61,6 +68,7 @@ class Parser:
         find, rfind, match, sent_match = chunk.find, chunk.rfind, _LINE.match, _SENT.match
         startswith = chunk.startswith
         pending, claimed, settle = self.agg.pending, self._claimed, self.agg.settle
+        firsts = self.agg.firsts
         sent: Counter[tuple[bytes, bytes, bytes]] = Counter()
         span: set[bytes] = set()
         pos = 0
@@ -76,14 +84,16 @@ class Parser:
             if startswith(b"sent ", i + 8):
                 s = sent_match(chunk, start, end)
                 if s is not None:
-                    minute, second, svc, qid, rcpt, relay = s.groups()
+                    # stamp, minute, service, "QID: to=<RCPT" (the retry key), domain, relay
+                    stamp, minute, svc, who, domain, relay = s.groups()
                     if not svc.endswith(_LOCAL_AGENTS):
-                        domain = rcpt.rpartition(b"@")[2]
                         sent[minute, relay, domain] += 1
-                        span.add(minute + b":" + second)
+                        span.add(stamp)
                         if relay not in claimed:
                             self._claim(relay, domain)
-                        if pending and (key := hash((qid, rcpt))) in pending:
+                        if firsts is not None:
+                            firsts.setdefault(hash(who), DELIVERED)
+                        if pending and (key := hash(who)) in pending:
                             settle(key)
                     continue
             m = match(chunk, start, end)
@@ -94,6 +104,8 @@ class Parser:
             if svc.rsplit(b"/", 1)[-1] in _SKIP:
                 continue
             self._record(ts, qid, rcpt, relay, dsn, status, text)
+        if self._failed:
+            self._flush_failed()
         if sent:
             self._flush(sent, span)
 
@@ -125,21 +137,56 @@ class Parser:
         seconds = self.clock.syslog(ts) if ts[0] > 64 else self._iso(ts)
         host = self._host(relay)
         domain = _domain(rcpt)
-        key = hash((qid, rcpt))
+        key = hash(qid + b": to=<" + rcpt)  # the fast path's retry key
         if status == b"sent":
             self.agg.delivered(self.stats, seconds, host, domain, key)
             return
         if status not in (b"deferred", b"bounced"):
             return
-        reply = (text or b"").decode("utf-8", "replace")
-        if reply.startswith(_SUSPENDED):
+        reply, said_host, relog = self._reply(text or b"")
+        if relog:
             self.agg.relog(self.stats, seconds, reply)
             return
-        reply, said_host, _stage = strip_postfix(reply)
         if host is None:
-            host = said_host or _connect_host(reply)
+            host = said_host
         slot = DEFERRED if status == b"deferred" else BOUNCED
-        self.agg.failed(self.stats, slot, seconds, reply, host, domain, key, dsn.decode())
+        # one aggregator call per reply, host, domain and minute at the chunk's end
+        group = (slot, reply, host, domain, dsn, None if seconds is None else int(seconds) // 60)
+        row = self._failed.get(group)
+        if row is None:
+            verdict = self.agg.classifier.classify(reply, host, domain, dsn.decode())
+            if host:  # a host's first provider is taken in log order
+                self.agg.host_provider.setdefault(host, verdict.provider)
+            self._failed[group] = [verdict, 1, seconds, seconds, seconds]
+        else:
+            row[1] += 1
+            if seconds is not None:
+                if seconds < row[3]:
+                    row[3] = seconds
+                elif seconds > row[4]:
+                    row[4] = seconds
+        self.agg.track(key, slot)
+
+    def _reply(self, text: bytes) -> tuple[str, str | None, bool]:
+        """(reply, host named in it, relog?) for a status text, cached on the raw bytes."""
+        found = self._replies.get(text)
+        if found is None:
+            reply = text.decode("utf-8", "replace")
+            if reply.startswith(_SUSPENDED):
+                found = (reply, None, True)
+            else:
+                reply, said_host, _stage = strip_postfix(reply)
+                found = (reply, said_host or _connect_host(reply), False)
+            if len(self._replies) > 10_000:
+                self._replies.clear()
+            self._replies[text] = found
+        return found
+
+    def _flush_failed(self) -> None:
+        for (slot, _, host, domain, _, _), (verdict, count, first, lo, hi) in \
+                self._failed.items():
+            self.agg.failed_many(self.stats, slot, verdict, host, domain, count, first, lo, hi)
+        self._failed.clear()
 
     def _host(self, relay: bytes) -> str | None:
         host = self._hosts.get(relay, "")
@@ -152,6 +199,7 @@ class Parser:
         return host
 
     def _iso(self, ts: bytes) -> float | None:
+        self.iso_seen = True
         self.stats.zoned = ts.endswith(b"Z") or b"+" in ts[10:] or b"-" in ts[10:]
         return self.clock.iso(ts.decode("ascii", "replace"))
 
