@@ -12,6 +12,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from triage.deferrals.aggregate import Aggregator, InputStats
+from triage.deferrals.timeparse import Clock
+
 DOCUMENT_LIMIT = 256 << 20
 Record = Callable[[dict[str, Any]], None]
 Unparsed = Callable[[bytes], None]
@@ -72,3 +75,22 @@ def dig(record: Any, *path: str) -> Any:
             return None
         record = record.get(name)
     return record
+
+
+class JsonParser:
+    """The shell of a parser whose input is a stream of JSON records (one per line,
+    or arrays): subclasses implement ``_record`` for one decoded object."""
+
+    def __init__(self, agg: Aggregator, stats: InputStats, clock: Clock) -> None:
+        self.agg, self.stats, self.clock = agg, stats, clock
+        self.stats.zoned = True  # JSON events carry zoned (or epoch) timestamps
+        self.records = JsonRecords(self._record, lambda raw: agg.unparsed(stats, raw))
+
+    def feed(self, chunk: bytes) -> None:
+        self.records.feed(chunk)
+
+    def close(self) -> None:
+        self.records.close()
+
+    def _record(self, r: dict[str, Any]) -> None:
+        raise NotImplementedError

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from triage.deferrals.aggregate import BOUNCED, DEFERRED, Aggregator, InputStats
-from triage.deferrals.parsers.jsonrec import JsonRecords, dig
-from triage.deferrals.timeparse import Clock
+from triage.deferrals.aggregate import BOUNCED, DEFERRED
+from triage.deferrals.parsers.jsonrec import JsonParser, dig
 
 NAME = "kumo"
 _SIGNATURE = re.compile(
@@ -27,17 +26,7 @@ def detect(head: bytes) -> int:
     return len(_SIGNATURE.findall(head)) * 3
 
 
-class Parser:
-    def __init__(self, agg: Aggregator, stats: InputStats, clock: Clock) -> None:
-        self.agg, self.stats, self.clock = agg, stats, clock
-        self.stats.zoned = True
-        self.records = JsonRecords(self._record, lambda raw: agg.unparsed(stats, raw))
-
-    def feed(self, chunk: bytes) -> None:
-        self.records.feed(chunk)
-
-    def close(self) -> None:
-        self.records.close()
+class Parser(JsonParser):
 
     def _record(self, r: dict[str, Any]) -> None:
         kind = r.get("type")
