@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loggen import generated_log
 
 from triage.deferrals import analyse, reply, source
 
@@ -26,10 +25,7 @@ def body(path: Path, size: int | None = None) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def bench_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """20,000 lines from the benchmark's generator: deliveries, retries, relogs, bounces."""
-    out = tmp_path_factory.mktemp("bench") / "maillog"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "deferrals" / "make_log.py"),
-                    "--lines", "20000", "--out", str(out)], check=True)
-    return out
+    return generated_log(tmp_path_factory.mktemp("bench"), 20000)
 
 
 @pytest.mark.parametrize("size", [61, 997, 64 * 1024])

@@ -3,13 +3,12 @@ exactly what one pass reports."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loggen import generated_log
 
 from triage.deferrals import analyse, workers
 
@@ -21,10 +20,7 @@ ONE_PASS = 1 << 62
 @pytest.fixture(scope="module")
 def big_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 5 MB from the benchmark's generator: retries cross the middle of the file."""
-    out = tmp_path_factory.mktemp("workers") / "maillog"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "deferrals" / "make_log.py"),
-                    "--lines", "40000", "--out", str(out)], check=True)
-    return out
+    return generated_log(tmp_path_factory.mktemp("workers"), 40000)
 
 
 def run(path: Path, split: int, block: int = 1 << 20) -> dict[str, Any]:

@@ -172,24 +172,16 @@ def _expand_one(macro: Macro, ctx: MacroContext) -> str:
     return quote(result, safe="") if macro.escape else result
 
 
+# macro letters that are plain fields of the context (§7.3)
+_FIELDS = {"s": "sender", "l": "local", "o": "sender_domain", "d": "domain", "h": "helo",
+           "p": "ptr", "r": "receiver", "t": "now"}
+
+
 def _value(letter: str, ctx: MacroContext) -> str:
+    field = _FIELDS.get(letter)
+    if field is not None:
+        return str(getattr(ctx, field))
     ip = ctx.ip
-    if letter == "s":
-        return ctx.sender
-    if letter == "l":
-        return ctx.local
-    if letter == "o":
-        return ctx.sender_domain
-    if letter == "d":
-        return ctx.domain
-    if letter == "h":
-        return ctx.helo
-    if letter == "p":
-        return ctx.ptr
-    if letter == "r":
-        return ctx.receiver
-    if letter == "t":
-        return str(ctx.now)
     if ip is None:
         return "unknown"
     if letter == "v":
