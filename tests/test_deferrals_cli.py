@@ -61,3 +61,11 @@ def test_no_dnspython_import() -> None:
     done = subprocess.run([sys.executable, "-c", code, str(LOGS / "samples" / "replies.txt")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_text_report_without_time_stamps_says_so(tmp_path: Path) -> None:
+    sample = tmp_path / "replies.txt"
+    sample.write_text(S77714 + "\n")
+    result = CliRunner().invoke(cli, ["deferrals", str(sample)])
+    assert "Window: no time stamps in the input" in result.output
+    assert "None" not in result.output.splitlines()[1]

@@ -18,8 +18,11 @@ def text(body: Mapping[str, Any]) -> list[str]:
     lines = ["Inputs: " + ", ".join(
         f"{clean(i['path'], 200)} ({i['format']}, {i['lines']} lines, {i['unparsed']} unparsed)"
         for i in body["inputs"])]
-    lines.append(f"Window: {w['first_seen']} .. {w['last_seen']} ({w['minutes']} min, "
-                 f"{w['timezone']})")
+    if w["first_seen"] is None:
+        lines.append("Window: no time stamps in the input")
+    else:
+        lines.append(f"Window: {w['first_seen']} .. {w['last_seen']} ({w['minutes']} min, "
+                     f"{w['timezone']})")
     lines.append(f"Attempts {t['attempts']}: delivered {t['delivered']}, deferred "
                  f"{t['deferred']}, bounced {t['bounced']}; relogs {t['relogs']}, "
                  f"unparsed {t['unparsed_lines']}")
