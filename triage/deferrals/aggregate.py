@@ -22,6 +22,7 @@ _KEYS_LIMIT = 20_000
 _RETRY_LIMIT = 250_000
 _BUCKET_LIMIT = 20_000
 _SAMPLES = 5
+BUCKET_SECONDS = 300  # the timeline's narrowest bucket
 SAMPLE_CHARS = 2000
 
 
@@ -53,7 +54,7 @@ class CodeStat:
 class Buckets:
     """Counts per time bucket; the width doubles when there are too many buckets."""
 
-    width: int = 300
+    width: int = BUCKET_SECONDS
     counts: dict[tuple[str, int], list[int]] = field(default_factory=dict)
 
     def add(self, name: str, ts: float, slot: int, count: int = 1) -> None:

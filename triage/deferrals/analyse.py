@@ -1,8 +1,9 @@
 """``analyse(paths, now)``: read every input, aggregate, assess, return one result.
 
-Policy: one pass per input, constant memory, the clock passed in. Unreadable paths raise
-``InputUnreadable`` before any output; everything else that is wrong with an input
-(binary, invalid UTF-8, truncated gzip, wrong JSON shape) becomes unparsed lines.
+Policy: one pass per input, oldest input first (order.py), constant memory, the clock
+passed in. Unreadable paths raise ``InputUnreadable`` before any output; everything
+else that is wrong with an input (binary, invalid UTF-8, truncated gzip, wrong JSON
+shape) becomes unparsed lines.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import BinaryIO
 
-from triage.deferrals import parsers, source, workers
+from triage.deferrals import order, parsers, source, workers
 from triage.deferrals.aggregate import Aggregator, InputStats
 from triage.deferrals.assess import assess
 from triage.deferrals.classify import Classifier
@@ -32,12 +33,17 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
     streams = [(path, source.open_input(path, stdin)) for path in paths]
     agg = Aggregator(classifier or Classifier())
     clock = Clock(now)
+    stats: dict[int, InputStats] = {}
     try:
-        for path, stream in streams:
-            _read(path, stream, agg, clock, _Reader(path, agg, progress, block), split)
+        for index in order.oldest_first(paths, clock):
+            path, stream = streams[index]
+            reader = _Reader(path, agg, progress, block)
+            stats[index] = reader.stats
+            _read(path, stream, agg, clock, reader, split)
     finally:
         for _, stream in streams:
             stream.close()
+    agg.inputs = [stats[i] for i in range(len(paths))]  # reported in the order given
     body = summarise(agg)
     return DeferralResult(body=body, findings=assess(agg, body))
 

@@ -14,7 +14,14 @@ import re
 from collections import Counter
 from typing import Any
 
-from triage.deferrals.aggregate import BOUNCED, DEFERRED, DELIVERED, Aggregator, InputStats
+from triage.deferrals.aggregate import (
+    BOUNCED,
+    BUCKET_SECONDS,
+    DEFERRED,
+    DELIVERED,
+    Aggregator,
+    InputStats,
+)
 from triage.deferrals.reply import strip_postfix
 from triage.deferrals.timeparse import Clock
 
@@ -150,8 +157,9 @@ class Parser:
         if host is None:
             host = said_host
         slot = DEFERRED if status == b"deferred" else BOUNCED
-        # one aggregator call per reply, host, domain and minute at the chunk's end
-        group = (slot, reply, host, domain, dsn, None if seconds is None else int(seconds) // 60)
+        # one aggregator call per reply, host, domain and time bucket at the chunk's end
+        window = None if seconds is None else int(seconds) // BUCKET_SECONDS
+        group = (slot, reply, host, domain, dsn, window)
         row = self._failed.get(group)
         if row is None:
             verdict = self.agg.classifier.classify(reply, host, domain, dsn.decode())
@@ -183,9 +191,27 @@ class Parser:
         return found
 
     def _flush_failed(self) -> None:
-        for (slot, _, host, domain, _, _), (verdict, count, first, lo, hi) in \
+        """Add the chunk's failures with one aggregator call per distinct outcome: groups
+        that differ only in reply text the aggregator does not keep (session ids) are
+        merged, in order of first appearance, so the first reply stays the sample."""
+        merged: dict[tuple[Any, ...], list[Any]] = {}
+        for (slot, _, host, domain, _, window), (verdict, count, first, lo, hi) in \
                 self._failed.items():
-            self.agg.failed_many(self.stats, slot, verdict, host, domain, count, first, lo, hi)
+            r = verdict.reply
+            key = (slot, r.code, r.enhanced, r.token, verdict.rule.id, verdict.provider,
+                   r.forest, r.sending_ip, host, domain, window)
+            row = merged.get(key)
+            if row is None:
+                merged[key] = [verdict, host, domain, count, first, lo, hi]
+            else:
+                row[3] += count
+                if lo is not None and (row[5] is None or lo < row[5]):
+                    row[5] = lo
+                if hi is not None and (row[6] is None or hi > row[6]):
+                    row[6] = hi
+        add = self.agg.failed_many
+        for outcome, (verdict, host, domain, count, first, lo, hi) in merged.items():
+            add(self.stats, outcome[0], verdict, host, domain, count, first, lo, hi)
         self._failed.clear()
 
     def _host(self, relay: bytes) -> str | None:
