@@ -1,20 +1,66 @@
 """Analysis of logs that real Postfix and Exim wrote against a scripted receiver,
-checked against what the receiver recorded it answered (truth.jsonl)."""
+checked against what the receiver recorded it answered (truth.jsonl) and against the
+log's own lines (read here with a plain regex, independently of the parser)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from triage.deferrals import analyse
+from triage.cli import cli
+from triage.deferrals import analyse, parsers
+from triage.deferrals.aggregate import Aggregator
+from triage.deferrals.classify import Classifier
+from triage.deferrals.timeparse import Clock
+from triage.sanitize import clean
 
 LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+# (directory, log file, format): every real-MTA log of fixtures/logs
+REAL = [("postfix", "maillog", "postfix"), ("exim", "mainlog", "exim"),
+        ("postfix-suspended", "maillog", "postfix")]
+POSTFIX = ["postfix", "postfix-suspended"]
+SUSPENDED = "delivery temporarily suspended: "
+_STATUS = re.compile(r"^\w{3} [ \d]\d [\d:]{8} \S+ postfix/\w+\[\d+\]: (?P<qid>\w+): "
+                     r"to=<(?P<rcpt>[^>]*)>, relay=(?P<relay>[^,]*), .*? "
+                     r"status=(?P<status>\w+) \((?P<text>.*)\)$")
+
+
+@dataclass(frozen=True)
+class Status:
+    """One Postfix per-recipient ``status=`` line."""
+
+    qid: str
+    rcpt: str
+    relay: str
+    status: str
+    text: str
+
+    @property
+    def relog(self) -> bool:
+        return self.text.startswith(SUSPENDED)
+
+    @property
+    def unanswered(self) -> bool:
+        """An attempt no receiver answered (connection refused, no such host)."""
+        return self.relay == "none" and not self.relog
+
+
+def statuses(name: str) -> list[Status]:
+    out = []
+    for line in (LOGS / name / "maillog").read_text().splitlines():
+        m = _STATUS.match(line)
+        if m is not None:
+            out.append(Status(**m.groupdict()))
+    return out
 
 # what each scripted answer means (receiver.py REPLIES), by a phrase of its text
 EXPECTED_CLASS = {
@@ -46,8 +92,8 @@ def expected_class(reply: str) -> str:
     return next(cls for phrase, cls in EXPECTED_CLASS.items() if phrase in reply)
 
 
-@pytest.mark.parametrize("name,log", [("postfix", "maillog"), ("exim", "mainlog")])
-def test_totals_match_receiver(name: str, log: str) -> None:
+@pytest.mark.parametrize("name,log,fmt", REAL)
+def test_totals_match_receiver(name: str, log: str, fmt: str) -> None:
     answers = truth(name)
     body = analyse([str(LOGS / name / log)], NOW).to_dict()
     remote = Counter[str]()
@@ -58,12 +104,12 @@ def test_totals_match_receiver(name: str, log: str) -> None:
     assert body["totals"]["delivered"] == sum(1 for a in answers if a["code"] // 100 == 2)
     assert remote["deferred"] == sum(1 for a in answers if a["code"] // 100 == 4)
     assert remote["bounced"] == sum(1 for a in answers if a["code"] // 100 == 5)
-    assert body["inputs"][0]["format"] == name
+    assert body["inputs"][0]["format"] == fmt
     assert body["totals"]["unparsed_lines"] == 0
 
 
-@pytest.mark.parametrize("name,log", [("postfix", "maillog"), ("exim", "mainlog")])
-def test_classes_match_receiver(name: str, log: str) -> None:
+@pytest.mark.parametrize("name,log,fmt", REAL)
+def test_classes_match_receiver(name: str, log: str, fmt: str) -> None:
     want = Counter(expected_class(str(a["reply"])) for a in truth(name) if a["code"] >= 400)
     body = analyse([str(LOGS / name / log)], NOW).to_dict()
     got = Counter[str]()
@@ -73,11 +119,39 @@ def test_classes_match_receiver(name: str, log: str) -> None:
     assert got == want
 
 
-def test_postfix_connection_failures_are_network_attempts() -> None:
-    body = analyse([str(LOGS / "postfix" / "maillog")], NOW).to_dict()
-    log = (LOGS / "postfix" / "maillog").read_text()
-    assert body["by_class"]["network"] == log.count("Connection refused)")
-    assert body["totals"]["expired"] == log.count("status=expired")
+@pytest.mark.parametrize("name", POSTFIX)
+def test_postfix_connection_failures_are_network_attempts(name: str) -> None:
+    body = analyse([str(LOGS / name / "maillog")], NOW).to_dict()
+    refused = [s for s in statuses(name) if s.unanswered and "Connection refused" in s.text]
+    assert refused and body["by_class"]["network"] == len(refused)
+    assert body["totals"]["expired"] == (LOGS / name / "maillog").read_text().count(
+        "status=expired")
+
+
+@pytest.mark.parametrize("name", POSTFIX)
+def test_postfix_outcomes_are_receiver_answers_plus_unanswered(name: str) -> None:
+    """Every attempt is a receiver answer (truth.jsonl) or a failure no receiver saw;
+    every "delivery temporarily suspended" line is a relog and nothing else."""
+    lines, answers = statuses(name), truth(name)
+    body = analyse([str(LOGS / name / "maillog")], NOW).to_dict()
+    t = body["totals"]
+    replied = Counter(a["code"] // 100 for a in answers)
+    unanswered = Counter(s.status for s in lines if s.unanswered)
+    assert t["delivered"] == replied[2]
+    assert t["deferred"] == replied[4] + unanswered["deferred"]
+    assert t["bounced"] == replied[5] + unanswered["bounced"]
+    assert t["relogs"] == sum(s.relog for s in lines)
+    assert t["attempts"] == len(lines) - t["relogs"] == t["delivered"] + t["deferred"] + \
+        t["bounced"]
+    assert body["inputs"][0]["events"] == t["attempts"] + t["relogs"]
+    # relogs enter neither a provider's attempts nor its deferral rate
+    providers = body["by_provider"].values()
+    assert sum(p["attempts"] for p in providers) == t["attempts"]
+    for p in providers:
+        assert p["attempts"] == p["delivered"] + p["deferred"] + p["bounced"]
+        assert p["deferral_rate"] == round(p["deferred"] / p["attempts"], 6)
+    assert sum(c["count"] for c in body["codes"]) == t["deferred"] + t["bounced"]
+    assert not any(SUSPENDED in c["sample"] for c in body["codes"])
 
 
 def test_exim_relogs_are_not_attempts() -> None:
@@ -88,14 +162,72 @@ def test_exim_relogs_are_not_attempts() -> None:
     assert t["attempts"] == t["delivered"] + t["deferred"] + t["bounced"]
 
 
-def test_retries_follow_recipients() -> None:
-    answers = truth("postfix")
-    deferred_rcpts = {a["rcpt"] for a in answers if a["code"] // 100 == 4}
-    later_ok = {a["rcpt"] for a in answers if a["code"] // 100 == 2} & deferred_rcpts
-    body = analyse([str(LOGS / "postfix" / "maillog")], NOW).to_dict()
-    # + the 4 recipients of down.example (connection refused, never answered)
-    assert body["retries"]["deferred_recipients"] == len(deferred_rcpts) + 4
-    assert body["retries"]["later_delivered"] == len(later_ok)
+@pytest.mark.parametrize("name", POSTFIX)
+def test_retries_follow_recipients(name: str) -> None:
+    """Deferred recipients are those the receiver deferred plus those no receiver
+    answered or whose greeting it refused (both only in the log); relogs add none."""
+    answers, lines = truth(name), statuses(name)
+    deferred = {s.rcpt for s in lines if s.status == "deferred" and not s.relog}
+    assert {a["rcpt"] for a in answers if a["code"] // 100 == 4 and a["rcpt"]} <= deferred
+    accepted = {a["rcpt"] for a in answers if a["code"] // 100 == 2}
+    bounced = {s.rcpt for s in lines if s.status == "bounced"}
+    r = analyse([str(LOGS / name / "maillog")], NOW).to_dict()["retries"]
+    assert r["deferred_recipients"] == len(deferred)
+    assert r["later_delivered"] == len(deferred & accepted)
+    assert r["later_bounced"] == len(deferred & bounced)
+    assert r["still_pending"] == len(deferred - accepted - bounced)
+
+
+def test_suspended_log_relogs_by_destination() -> None:
+    """qmgr suspended two destinations: the dead mx.down.example (no listener, still
+    queued at the end) and the Yahoo host that refused the greeting, then accepted."""
+    lines, answers = statuses("postfix-suspended"), truth("postfix-suspended")
+    relogs = Counter(s.rcpt.split("@")[1] for s in lines if s.relog)
+    assert set(relogs) == {"down.example", "yahoo.com"}
+    body = analyse([str(LOGS / "postfix-suspended" / "maillog")], NOW).to_dict()
+    yahoo = body["by_provider"]["yahoo"]
+    greetings = [a for a in answers if a["stage"] == "connect"]
+    assert greetings and all("[TSS04]" in a["reply"] for a in greetings)
+    assert yahoo["deferred"] == len(greetings)
+    assert yahoo["delivered"] == sum(1 for a in answers if a["code"] == 250
+                                     and a["rcpt"].endswith("@yahoo.com"))
+    # a rate over relogs too would be (deferred + relogs) / (attempts + relogs)
+    assert yahoo["deferral_rate"] == round(yahoo["deferred"] / yahoo["attempts"], 6)
+    down = [s for s in lines if s.rcpt.endswith("@down.example")]
+    hosts = {h["name"]: h for h in body["scope"]["receiving_hosts"]}
+    assert hosts["mx.down.example"]["deferred"] == sum(not s.relog for s in down)
+    assert body["retries"]["still_pending"] == len({s.rcpt for s in down})
+    busy = next(c for c in body["codes"] if c["token"] == "S77714")
+    assert busy["count"] == sum(1 for a in answers if "Server busy" in a["reply"])
+
+
+def test_suspended_log_reads_the_same_in_small_chunks() -> None:
+    path = str(LOGS / "postfix-suspended" / "maillog")
+    assert analyse([path], NOW, block=97).to_dict() == analyse([path], NOW).to_dict()
+
+
+def test_relog_samples_are_sanitized(tmp_path: Path) -> None:
+    """A relog's text is kept only as a sanitized sample; an escape sequence in it
+    reaches neither the report nor the counts."""
+    data = (LOGS / "postfix-suspended" / "maillog").read_bytes()
+    marker = SUSPENDED.encode() + b"connect to "
+    log = tmp_path / "maillog"
+    log.write_bytes(data.replace(marker, marker + b"\x1b[2J\x07", 1))
+    agg = Aggregator(Classifier())
+    parser = parsers.make("postfix", agg, agg.begin(str(log)), Clock(NOW))
+    parser.feed(log.read_bytes())
+    parser.close()
+    assert agg.relog_samples and all(s.startswith(SUSPENDED) for s in agg.relog_samples)
+    assert all(s == clean(s) and "\x1b" not in s for s in agg.relog_samples)
+    assert "\\x1b[2J\\x07" in agg.relog_samples[0]
+    for fmt in ("text", "json", "markdown"):
+        out = CliRunner().invoke(cli, ["deferrals", str(log), "--format", fmt,
+                                       "--fail-on", "never"])
+        assert out.exit_code == 0, out.output
+        assert "\x1b" not in out.output and "\x07" not in out.output
+    body = analyse([str(log)], NOW).to_dict()
+    clean_body = analyse([str(LOGS / "postfix-suspended" / "maillog")], NOW).to_dict()
+    assert body["totals"] == clean_body["totals"]
 
 
 def test_microsoft_attribution_and_forest() -> None:
