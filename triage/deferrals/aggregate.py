@@ -230,9 +230,14 @@ class Aggregator:
             self.span(lo, hi)
             self.timeline.add(provider, lo, slot, count)
 
-    def relog(self, stats: InputStats, ts: float | None, text: str) -> None:
+    def relog(self, stats: InputStats, ts: float | None, text: str,
+              key: Hashable | None = None) -> None:
+        """A deferral repeated without a new attempt: no attempt, no rate; the recipient
+        (``key``, where the log names one) still counts as deferred for the retries."""
         stats.events += 1
         self.totals["relogs"] += 1
+        if key is not None:
+            self.track(key, DEFERRED)
         if len(self.relog_samples) < _SAMPLES:
             self.relog_samples.append(clean(text[:SAMPLE_CHARS]))
 

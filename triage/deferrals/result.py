@@ -68,6 +68,7 @@ def summarise(agg: Aggregator) -> dict[str, Any]:
                     "still_pending": len(agg.pending),
                     "untracked": agg.retry["untracked"]},
         "timeline": _timeline(agg, ts),
+        "relog_samples": list(agg.relog_samples),
     }
 
 

@@ -68,7 +68,7 @@ class Parser:
     def _failure(self, bounce: bool, seconds: float | None, text: str, host: str | None,
                  domain: str | None, key: int, ip: str | None) -> None:
         if "retry time not reached" in text:
-            self.agg.relog(self.stats, seconds, text.strip())
+            self.agg.relog(self.stats, seconds, text.strip(), key)
             return
         if "retry timeout exceeded" in text:
             self.agg.note("expired")

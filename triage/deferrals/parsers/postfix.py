@@ -36,12 +36,13 @@ _LINE = re.compile(
 _STAMP = re.compile(
     rb"(?:<\d+>\d? ?)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d)"
 )
-# the common case, a syslog-stamped delivery: batched per minute, relay and domain
-# (possessive quantifiers: each is followed by a byte its class excludes, so they only
-# drop backtracking that cannot succeed; sre matches twice as fast without it)
+# the common case, a syslog-stamped delivery to an address with an "@": batched per
+# minute, relay and domain. Kept to what sre matches fastest (about 0.7 us a line here,
+# half the cost of the general pattern): a line it does not take (a <PRI> prefix, an
+# RFC 3339 stamp, a recipient without "@") goes through _LINE with the same result.
 _SENT = re.compile(
-    rb"(?:<\d++>\d? ?)?(([A-Z][a-z]{2} [ \d]\d \d\d:\d\d):\d\d) (?:\S++ )?([\w./-]++)\[\d++\]: "
-    rb"([0-9A-Za-z]++: to=<(?:[^>@]*+@)*+([^>@]*+))>,(?: orig_to=<[^>]*+>,)? relay=([^,]*+),"
+    rb"(([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d):\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
+    rb"([0-9A-Za-z]+: to=<[^>]*@([^>@]*))>,(?: orig_to=<[^>]*>,)? relay=([^,]*),"
 )
 _LOCAL_AGENTS = (b"/local", b"/virtual", b"/pipe", b"/discard")
 _EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
@@ -98,10 +99,12 @@ class Parser:
                         span.add(stamp)
                         if relay not in claimed:
                             self._claim(relay, domain)
-                        if firsts is not None:
-                            firsts.setdefault(hash(who), DELIVERED)
-                        if pending and (key := hash(who)) in pending:
-                            settle(key)
+                        if pending or firsts is not None:
+                            key = hash(who)
+                            if firsts is not None:
+                                firsts.setdefault(key, DELIVERED)
+                            if key in pending:
+                                settle(key)
                     continue
             m = match(chunk, start, end)
             if m is None:
@@ -152,7 +155,7 @@ class Parser:
             return
         reply, said_host, relog = self._reply(text or b"")
         if relog:
-            self.agg.relog(self.stats, seconds, reply)
+            self.agg.relog(self.stats, seconds, reply, key)
             return
         if host is None:
             host = said_host

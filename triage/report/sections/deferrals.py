@@ -26,6 +26,9 @@ def text(body: Mapping[str, Any]) -> list[str]:
     lines.append(f"Attempts {t['attempts']}: delivered {t['delivered']}, deferred "
                  f"{t['deferred']}, bounced {t['bounced']}; relogs {t['relogs']}, "
                  f"unparsed {t['unparsed_lines']}")
+    if body.get("relog_samples"):
+        lines.append(f"Relogs (deferred again without a new attempt), e.g.: "
+                     f"{body['relog_samples'][0]}")
     lines += ["", "By provider:"]
     for name, p in body["by_provider"].items():
         streak = p["streak"]

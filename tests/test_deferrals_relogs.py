@@ -1,0 +1,62 @@
+"""Relogs: never attempts, shown as samples, and their recipients count for the retries."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from triage.deferrals import analyse
+
+ROOT = Path(__file__).parent.parent
+SUSPENDED = ROOT / "fixtures/logs/postfix-suspended/maillog"
+NOW = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
+
+
+def suspended_lines() -> list[str]:
+    return [line for line in SUSPENDED.read_text().splitlines()
+            if "delivery temporarily suspended" in line]
+
+
+def test_relog_samples_are_reported_as_logged() -> None:
+    body = analyse([str(SUSPENDED)], NOW).to_dict()
+    relogs = suspended_lines()
+    assert body["totals"]["relogs"] == len(relogs)
+    samples = body["relog_samples"]
+    assert 0 < len(samples) <= 5
+    first_text = relogs[0].split("status=deferred (", 1)[1].rstrip(")")
+    assert samples[0] == first_text
+
+
+def test_a_recipient_first_seen_in_a_relog_is_a_deferred_recipient(tmp_path: Path) -> None:
+    """A message queued to a destination already marked dead is only ever relogged until
+    the destination comes back: its recipient was deferred, then delivered."""
+    relog = suspended_lines()[0]
+    delivered = (relog.replace("postfix/error", "postfix/smtp")
+                 .replace("13:11:44", "13:20:01")
+                 .replace("relay=none", "relay=mx.down.example[127.0.0.18]:2525")
+                 .replace("dsn=4.4.1, status=deferred (delivery temporarily suspended: "
+                          "connect to mx.down.example[127.0.0.18]:2525: Connection refused)",
+                          "dsn=2.0.0, status=sent (250 2.0.0 OK queued)"))
+    log = tmp_path / "maillog"
+    log.write_text(relog + "\n" + delivered + "\n")
+    body = analyse([str(log)], NOW).to_dict()
+    assert body["totals"] | {"expired": 0} == {
+        "attempts": 1, "delivered": 1, "deferred": 0, "bounced": 0, "relogs": 1,
+        "unparsed_lines": 0, "expired": 0}
+    assert body["retries"]["deferred_recipients"] == 1
+    assert body["retries"]["later_delivered"] == 1
+    assert body["retries"]["still_pending"] == 0
+    # the rates know nothing of the relog
+    assert body["by_provider"]["other"]["deferral_rate"] == 0
+
+
+def test_relogs_alone_leave_the_recipient_pending(tmp_path: Path) -> None:
+    log = tmp_path / "maillog"
+    log.write_text("\n".join(suspended_lines()[:3]) + "\n")
+    body = analyse([str(log)], NOW).to_dict()
+    assert body["totals"]["attempts"] == 0 and body["totals"]["relogs"] == 3
+    assert body["retries"]["deferred_recipients"] == len(
+        {line.split("to=<", 1)[1].split(">", 1)[0] for line in suspended_lines()[:3]})
+    assert body["retries"]["still_pending"] == body["retries"]["deferred_recipients"]
+    assert json.dumps(body)  # serialisable as it stands
