@@ -52,12 +52,17 @@ class CodeStat:
 
 @dataclass
 class Buckets:
-    """Counts per time bucket; the width doubles when there are too many buckets."""
+    """Counts per time bucket; the width doubles when there are too many buckets. Each
+    bucket also keeps the times of its first and last deferral, so a streak is measured
+    from deferral to deferral, not from bucket edge to bucket edge."""
 
     width: int = BUCKET_SECONDS
     counts: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    deferred_span: dict[tuple[str, int], list[float]] = field(default_factory=dict)
 
-    def add(self, name: str, ts: float, slot: int, count: int = 1) -> None:
+    def add(self, name: str, ts: float, slot: int, count: int = 1,
+            last: float | None = None) -> None:
+        """``count`` outcomes from ``ts`` to ``last`` (default ``ts``), all in one bucket."""
         key = (name, int(ts) // self.width)
         row = self.counts.get(key)
         if row is None:
@@ -67,6 +72,8 @@ class Buckets:
             row = self.counts.setdefault(key, [0, 0, 0, 0])
         row[0] += count
         row[slot] += count
+        if slot == DEFERRED:
+            merge_span(self.deferred_span, key, ts, ts if last is None else last)
 
     def _widen(self) -> None:
         self.width *= 2
@@ -76,6 +83,19 @@ class Buckets:
             for i, value in enumerate(row):
                 into[i] += value
         self.counts = merged
+        spans: dict[tuple[str, int], list[float]] = {}
+        for (name, index), (lo, hi) in self.deferred_span.items():
+            merge_span(spans, (name, index // 2), lo, hi)
+        self.deferred_span = spans
+
+
+def merge_span(spans: dict[tuple[str, int], list[float]], key: tuple[str, int], lo: float,
+               hi: float) -> None:
+    span = spans.get(key)
+    if span is None:
+        spans[key] = [lo, hi]
+    else:
+        span[0], span[1] = min(span[0], lo), max(span[1], hi)
 
 
 def _bump(table: dict[str, list[int]], key: str, slot: int, count: int = 1) -> None:
@@ -228,7 +248,7 @@ class Aggregator:
         self._code(verdict, slot, count, ts, lo, hi, host)
         if lo is not None and hi is not None:
             self.span(lo, hi)
-            self.timeline.add(provider, lo, slot, count)
+            self.timeline.add(provider, lo, slot, count, hi)
 
     def relog(self, stats: InputStats, ts: float | None, text: str,
               key: Hashable | None = None) -> None:

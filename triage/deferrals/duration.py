@@ -1,9 +1,10 @@
 """How long deferrals to one provider went on without recovery (the escalation clock).
 
 Policy (microsoft-deferral-playbook.md §2): 0-15 min monitor, 15-60 min tune retries,
-60+ min escalate. A streak starts at the first time bucket whose deferral rate is above
-the normal band (1 %) and ends at a bucket where the provider took mail in the normal
-band again ("recovery"); buckets without any attempt neither extend nor end it.
+60+ min escalate. A streak is a run of time buckets whose deferral rate is above the normal
+band (1 %); it ends at a bucket where the provider took mail in the normal band again
+("recovery"); buckets without any attempt neither extend nor end it. Its length runs
+from the first deferral of its first bucket to the last deferral of its last bucket.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def stage(minutes: float) -> str:
 
 
 def longest(buckets: Buckets, provider: str) -> Streak | None:
-    """The longest streak for ``provider`` (ties: the latest)."""
+    """The longest streak for ``provider`` (ties: the latest), from its first deferral to
+    its last one."""
     rows = sorted((index, row) for (name, index), row in buckets.counts.items()
                   if name == provider)
     best: Streak | None = None
@@ -47,10 +49,11 @@ def longest(buckets: Buckets, provider: str) -> Streak | None:
         attempts, deferred = row[0], row[DEFERRED]
         if not attempts:
             continue
-        t = float(index * buckets.width)
         if deferred and deferred / attempts >= NORMAL:
-            start = t if start is None else start
-            end = t + buckets.width
+            t = float(index * buckets.width)
+            first, last = buckets.deferred_span.get((provider, index), (t, t))
+            start = first if start is None else start
+            end = last
         elif start is not None:
             best = _better(best, Streak(start, end, recovered=True))
             start = None

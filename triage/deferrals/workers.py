@@ -34,6 +34,7 @@ from triage.deferrals.aggregate import (
     Aggregator,
     Buckets,
     InputStats,
+    merge_span,
 )
 from triage.deferrals.timeparse import Clock
 
@@ -208,6 +209,8 @@ def merge(agg: Aggregator, stats: InputStats, child: dict[str, Any]) -> bool:
         into = agg.timeline.counts.setdefault(key, [0, 0, 0, 0])
         for i, value in enumerate(row):
             into[i] += value
+    for key, (lo, hi) in child["timeline"].deferred_span.items():
+        merge_span(agg.timeline.deferred_span, key, lo, hi)
     agg.span(child["first"], child["last"])
     agg.unparsed_samples = (agg.unparsed_samples + child["unparsed_samples"])[:_SAMPLES]
     agg.relog_samples = (agg.relog_samples + child["relog_samples"])[:_SAMPLES]
