@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -9,13 +10,16 @@ import pytest
 
 from triage.deferrals import explain
 from triage.deferrals import providers as providers_mod
+from triage.deferrals import reply as reply_mod
 from triage.deferrals import rules as rules_mod
+from triage.deferrals.classify import Classifier
+from triage.deferrals.reply import parse
 
 DOC = Path(__file__).parent.parent / "docs" / "deferral-classes.md"
 
 
 def test_tables_load_and_are_documented() -> None:
-    table = rules_mod.load()
+    table = rules_mod.load(validate=True)  # every text regex compiles
     doc = DOC.read_text()
     assert len(table.rules) > 50
     for rule in table.rules:
@@ -26,7 +30,7 @@ def test_tables_load_and_are_documented() -> None:
         assert f"`{cls}`" in doc
         for tag in table.classes[cls].sources:
             assert f"| {tag} |" in doc, tag
-    for provider in providers_mod.load().providers:
+    for provider in providers_mod.load(validate=True).providers:
         assert f"`{provider.id}`" in doc
         for tag in provider.sources:
             assert f"| {tag} |" in doc, tag
@@ -41,6 +45,32 @@ def test_bad_rule_is_rejected() -> None:
     with pytest.raises(rules_mod.RuleError):
         rules_mod._rule({"id": "x", "class": "nope", "action": "wait", "advice": "a",
                          "sources": ["s"]})
+
+
+def test_bad_pattern_fails_validation() -> None:
+    rule = rules_mod._rule({"id": "x", "class": "other", "action": "wait", "advice": "a",
+                            "sources": ["s"], "text": "busy ("})  # compiled on first use
+    with pytest.raises(rules_mod.RuleError, match="'x'"):
+        rules_mod.compile_all((rule,))
+    good = providers_mod.load().providers[0]
+    bad = providers_mod.Provider("p", "P", (), ("ok", "[unclosed"), frozenset(), ("s",))
+    providers_mod.compile_all((good,))
+    with pytest.raises(ValueError, match="'p'"):
+        providers_mod.compile_all((good, bad))
+
+
+def test_a_run_compiles_only_the_patterns_it_tries() -> None:
+    table, providers = rules_mod.load(), providers_mod.load()
+    assert not any("text" in vars(r) for r in table.rules)
+    assert not any("fingerprints" in vars(p) for p in providers.providers)
+    verdict = Classifier(table, providers).classify("451 4.7.500 Server busy (S77714)")
+    assert verdict.rule.id == "ms.4.7.500-server-busy" and verdict.rule.text is not None
+    compiled = [r.id for r in table.rules if "text" in vars(r)]
+    assert verdict.rule.id in compiled
+    assert 0 < len(compiled) < sum(r.pattern is not None for r in table.rules) // 2
+    # a rule is reached only when every earlier one failed: same verdict, fully compiled
+    full = rules_mod.load(validate=True)
+    assert full.match(verdict.reply, verdict.provider).id == verdict.rule.id
 
 
 @pytest.mark.parametrize("reply,host,cls,provider,rule", [
@@ -88,6 +118,52 @@ def test_forest_decoding() -> None:
                    "protection.outlook.com 2024-04-29T23:34:45.000Z K2TP4MV8R6ZF2XN2]").to_dict()
     assert body["microsoft"] == {"host": "JUTN0NNV051736", "forest": "eop-eur22",
                                  "region": "EUR", "time": "2024-04-29T23:34:45.000Z"}
+
+
+@pytest.mark.parametrize("time", ["2024-04-29T23:34:45.000Z", "2024-04-29t23:34:45.000z"])
+def test_ascii_and_unicode_replies_parse_alike(time: str) -> None:
+    """ASCII replies are searched lower-cased; the spans and the time keep the reply's case."""
+    tail = (f"(S77719) [JutN0nnV051736.EOP-eur22.prod.protection.OUTLOOK.com {time} "
+            "K2TP4MV8R6ZF2XN2]")
+    ascii_ = parse(f"451 4.7.500 Server busy from [203.0.113.9]. {tail} ATTR35 [tss04]")
+    other = parse(f"451 4.7.500 Server busy – from [203.0.113.9]. {tail} ATTR35 [tss04]")
+    for reply in (ascii_, other):
+        assert (reply.ms_host, reply.forest, reply.region, reply.ms_time) == (
+            "JUTN0NNV051736", "eop-eur22", "EUR", time)
+        assert reply.tokens == ("S77719", "ATTR35", "TSS04")
+        assert reply.sending_ip == "203.0.113.9"
+    assert parse("451 4.7.500 Server busy [BN8NAM12FT033.eop-nam12.example.com]").forest is None
+
+
+def _tail(rng: random.Random) -> str:
+    """A Microsoft server tail, its parts in random case, some of them malformed."""
+    slots = [["[", "", "("], ["BN8NAM12FT033", "jutn0nnv051736", "X_1"], ["."],
+             ["eop-nam12", "EOP-EUR22", "namprd04", "EURP193", "eop-x1"], ["."],
+             ["prod.", ""], ["protection.", ""], ["outlook.com", "outlook.net"],
+             ["", " 2024-04-29T23:34:45.000Z K2TP4MV8R6ZF2XN2", " 2024-04-29 08DD8F3B5C2A11E4"],
+             ["]", ""]]
+    parts = [rng.choice(options) for options in slots]
+    return "".join(p.upper() if rng.random() < 0.3 else p.lower() if rng.random() < 0.3 else p
+                   for p in parts)
+
+
+def test_microsoft_tail_found_alike_in_lower_case() -> None:
+    """ASCII replies are searched lower-cased for the tail, and only if they name
+    outlook.com: the same match as the case-insensitive pattern on the reply itself."""
+    rng = random.Random(7)
+    found = timed = 0
+    for _ in range(3000):
+        text = f"451 4.7.500 Server busy. (S77719) {_tail(rng)} {_tail(rng)}"
+        slow = re.search(reply_mod._MS_TAIL, text, re.I)
+        low = text.lower()
+        fast = re.search(reply_mod._MS_TAIL_ASCII, low) if "outlook.com" in low else None
+        assert (slow and slow.regs) == (fast and fast.regs), text
+        r = parse(text)
+        assert r.forest == (slow.group("forest").lower() if slow else None), text
+        assert r.ms_time == (slow.group("ts") if slow else None), text
+        found += slow is not None
+        timed += r.ms_time is not None
+    assert found > 100 and timed > 30  # not vacuous: many tails match, some with a time
 
 
 def test_no_fix_suppresses_on_4xx() -> None:

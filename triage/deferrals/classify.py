@@ -23,6 +23,8 @@ _CACHE_LIMIT = 50_000
 
 @dataclass(frozen=True)
 class Verdict:
+    """A reply, its provider and the first rule that matched it."""
+
     reply: Reply
     provider: str
     rule: Rule

@@ -17,6 +17,8 @@ from triage.sanitize import clean
 
 @dataclass(frozen=True)
 class ExplainResult:
+    """The ``explain`` body (contract fields) and its findings (none)."""
+
     body: dict[str, Any]
     findings: tuple[Finding, ...] = ()
 

@@ -2,31 +2,42 @@
 
 Policy (smtp-replies-and-logs.md §2): throttles are applied per MX edge, so the host the
 MTA actually talked to outranks the recipient domain; the longest matching host suffix
-wins (``.olc.protection.outlook.com`` beats ``.outlook.com``). Loaded once per run.
+wins (``.olc.protection.outlook.com`` beats ``.outlook.com``). Loaded once per run; a
+provider's fingerprint regexes are compiled when a reply text is first tried against
+them (``load(validate=True)``, used by the tests, compiles them all at once).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
+from functools import cached_property
+
+from triage.deferrals.rules import read_data
 
 OTHER = "other"
 
 
 @dataclass(frozen=True)
 class Provider:
+    """One mailbox provider of providers.toml: hosts, fingerprints, domains."""
+
     id: str
     name: str
     hosts: tuple[str, ...]
-    fingerprints: tuple[re.Pattern[str], ...]
+    patterns: tuple[str, ...]  # the fingerprints, case-insensitive regexes
     domains: frozenset[str]
     sources: tuple[str, ...]
+
+    @cached_property
+    def fingerprints(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(f, re.IGNORECASE) for f in self.patterns)
 
 
 @dataclass(frozen=True)
 class ProviderTable:
+    """The providers in file order (the order fingerprints are tried in)."""
+
     providers: tuple[Provider, ...]
 
     def by_host(self, host: str | None) -> str | None:
@@ -71,19 +82,27 @@ class ProviderTable:
         return "Other receivers"
 
 
-def load() -> ProviderTable:
-    raw = tomllib.loads(
-        resources.files("triage.data").joinpath("providers.toml").read_text("utf-8")
-    )
+def load(validate: bool = False) -> ProviderTable:
     providers = tuple(
         Provider(
             id=p["id"],
             name=p["name"],
             hosts=tuple(h.lower() for h in p["hosts"]),
-            fingerprints=tuple(re.compile(f, re.IGNORECASE) for f in p["fingerprints"]),
+            patterns=tuple(p["fingerprints"]),
             domains=frozenset(d.lower() for d in p["domains"]),
             sources=tuple(p["sources"]),
         )
-        for p in raw["provider"]
+        for p in read_data("providers.toml")["provider"]
     )
+    if validate:
+        compile_all(providers)
     return ProviderTable(providers)
+
+
+def compile_all(providers: tuple[Provider, ...]) -> None:
+    """Compile every fingerprint now (a run compiles those it tries); ValueError if bad."""
+    for p in providers:
+        try:
+            p.fingerprints  # noqa: B018 - compiles and keeps the patterns
+        except re.error as exc:
+            raise ValueError(f"provider {p.id!r}: {exc}") from exc

@@ -13,33 +13,37 @@ from dataclasses import dataclass
 
 _CODE = re.compile(r"^\s*([2-5]\d\d)(?:[ -]|$)")
 _ENHANCED = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
-_TOKENS = re.compile(
+# Token, tail and sending-IP patterns are case-insensitive. ASCII text (nearly every reply)
+# is searched lower-cased with case-sensitive copies (``*_ASCII``): they find the same
+# spans, and case-insensitive matching is what makes sre slow (a reply with a unique
+# session id is parsed afresh, so this is the cost of every such reply); groups are taken
+# from the reply itself. The case-insensitive forms, needed only for non-ASCII replies,
+# and the tail patterns are compiled on first use (re's own cache keeps them).
+_TOKENS = (
     r"[(\[](A?S\d{3,9})[)\]]|AS\((\d+)\)|\[((?:TSS?|IPTS|BL|PH|CS|HM|HCM|HME|BS)\d\d)\]"
-    r"|\b(ATTR\d+|PRX\d+|RP-\d{3}|SC-\d{3}|IB\d{3}|OFR\d*_\d+|LPN\d+_\d+|RL\d{6}|BL\d{6}|ES\d{6})\b",
-    re.IGNORECASE,
+    r"|\b(ATTR\d+|PRX\d+|RP-\d{3}|SC-\d{3}|IB\d{3}|OFR\d*_\d+|LPN\d+_\d+|RL\d{6}|BL\d{6}|ES\d{6})\b"
 )
-# Microsoft's bracketed server tail (smtp-replies-and-logs.md §2.2)
-_MS_TAIL = re.compile(
+_TOKENS_ASCII = re.compile(_TOKENS.lower())
+# Microsoft's bracketed server tail (smtp-replies-and-logs.md §2.2); it names outlook.com,
+# so an ASCII reply without that is not searched
+_MS_TAIL = (
     r"\[(?P<host>[A-Z0-9]+)\.(?P<forest>eop-[a-z]{3}\d+|[a-z]{3}prd\d+|[a-z]{3,4}p?\d+)"
     r"\.(?:prod\.)?(?:protection\.)?outlook\.com(?: (?P<ts>\d{4}-\d\d-\d\dT[\d:.]+Z)"
-    r" (?P<cid>[0-9A-Z]{16}))?\]",
-    re.IGNORECASE,
+    r" (?P<cid>[0-9A-Z]{16}))?\]"
 )
+_MS_TAIL_ASCII = _MS_TAIL.lower().replace("(?p<", "(?P<")  # lower() breaks ``(?P<``
 _REGION = re.compile(r"^(?:eop-)?([a-z]{3})", re.IGNORECASE)
-_SENDING_IP = re.compile(
+_SENDING_IP = (
     r"(?:from|server|mail server|host) \[?(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)\]?"
-    r"|\[(\d{1,3}(?:\.\d{1,3}){3}) \d+\]",
-    re.IGNORECASE,
+    r"|\[(\d{1,3}(?:\.\d{1,3}){3}) \d+\]"
 )
-# the same two patterns for ASCII text, lower-cased, without IGNORECASE: on ASCII text
-# they find the same spans, and case-insensitive matching is what makes sre slow (a reply
-# with a unique session id is parsed afresh, so this is the cost of every such reply)
-_TOKENS_ASCII = re.compile(_TOKENS.pattern.lower())
-_SENDING_IP_ASCII = re.compile(_SENDING_IP.pattern.lower())
+_SENDING_IP_ASCII = re.compile(_SENDING_IP.lower())
 
 
 @dataclass(frozen=True)
 class Reply:
+    """One reply as logged, with the parts classification reads."""
+
     text: str
     code: int | None
     enhanced: str | None
@@ -70,22 +74,16 @@ def parse(text: str, dsn: str | None = None) -> Reply:
     if enhanced is None and dsn and code is not None and dsn[:1] == str(code)[:1]:
         enhanced = dsn
     ascii_low = text.lower() if text.isascii() else None
-    found = (_TOKENS.findall(text) if ascii_low is None
+    found = (re.findall(_TOKENS, text, re.IGNORECASE) if ascii_low is None
              else _TOKENS_ASCII.findall(ascii_low))
     tokens = tuple(
         (t[0] or (f"AS{t[1]}" if t[1] else "") or t[2] or t[3]).upper() for t in found
     )
-    tail = _MS_TAIL.search(text)
-    forest = region = ms_host = ms_time = None
-    if tail:
-        ms_host = tail.group("host").upper()
-        forest = tail.group("forest").lower()
-        r = _REGION.match(forest)
-        region = r.group(1).upper() if r else None
-        ms_time = tail.group("ts")
+    ms_host, forest, region, ms_time = _ms_tail(text, ascii_low)
     ip = None
     if code is not None:
-        ip = _SENDING_IP.search(text) if ascii_low is None else _SENDING_IP_ASCII.search(ascii_low)
+        ip = (re.search(_SENDING_IP, text, re.IGNORECASE) if ascii_low is None
+              else _SENDING_IP_ASCII.search(ascii_low))
     return Reply(
         text=text,
         code=code,
@@ -97,6 +95,22 @@ def parse(text: str, dsn: str | None = None) -> Reply:
         ms_time=ms_time,
         sending_ip=_group(text, ip),
     )
+
+
+def _ms_tail(text: str, ascii_low: str | None) -> tuple[str | None, str | None, str | None,
+                                                        str | None]:
+    """(host, forest, region, time) from the first Microsoft server tail, or Nones."""
+    if ascii_low is None:
+        tail = re.search(_MS_TAIL, text, re.IGNORECASE)
+    else:
+        tail = re.search(_MS_TAIL_ASCII, ascii_low) if "outlook.com" in ascii_low else None
+    if tail is None:
+        return None, None, None, None
+    forest = tail.group("forest").lower()
+    r = _REGION.match(forest)
+    start = tail.start("ts")  # the time as the reply has it (``tail`` may be on its lower case)
+    return (tail.group("host").upper(), forest, r.group(1).upper() if r else None,
+            text[start : tail.end("ts")] if start >= 0 else None)
 
 
 def _group(text: str, m: re.Match[str] | None) -> str | None:

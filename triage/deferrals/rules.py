@@ -2,7 +2,9 @@
 
 Policy: rules are data, tried in file order, first match wins; a rule names the
 conditions it needs and nothing else. The tables are loaded once per run (``load``),
-never at import, and validated on load so a bad data file fails loudly in tests.
+never at import, and checked on load. A rule's ``text`` regex is compiled on first use
+(a run evaluates only a few of them); ``load(validate=True)``, which the tests use,
+compiles every one, so a bad pattern in the data file still fails loudly.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from triage.deferrals.reply import Reply
@@ -41,6 +44,8 @@ def _code_key(code: str) -> tuple[int, int, int]:
 
 @dataclass(frozen=True)
 class Rule:
+    """One row of reply_rules.toml: the conditions it names, and its verdict."""
+
     id: str
     cls: str
     action: str
@@ -49,7 +54,7 @@ class Rule:
     codes: frozenset[int] = frozenset()
     enhanced: tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...] = ()
     tokens: frozenset[str] = frozenset()
-    text: re.Pattern[str] | None = None
+    pattern: str | None = None  # the ``text`` regex, compiled on first use
     providers: frozenset[str] = frozenset()
     local: bool | None = None
     transient: bool | None = None
@@ -72,6 +77,10 @@ class Rule:
             return False
         return self.text is None or self.text.search(reply.text) is not None
 
+    @cached_property
+    def text(self) -> re.Pattern[str] | None:
+        return None if self.pattern is None else re.compile(self.pattern, re.IGNORECASE)
+
     def is_transient(self, reply: Reply) -> bool:
         if self.transient is not None:
             return self.transient
@@ -80,6 +89,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class ClassInfo:
+    """One deferral class of deferral_classes.toml (title, finding, fix)."""
+
     id: str
     finding: str | None
     title: str
@@ -105,15 +116,17 @@ def _rule(raw: dict[str, Any]) -> Rule:
     bad = set(raw.get("provider", [])) - set(PROVIDERS)
     if bad or not raw.get("sources") or not raw.get("advice"):
         raise RuleError(f"rule {raw['id']!r}: bad providers {bad} or missing advice/sources")
+    pattern = raw.get("text")
+    if pattern is not None and not isinstance(pattern, str):
+        raise RuleError(f"rule {raw['id']!r}: text is not a string")
     try:
-        text = re.compile(raw["text"], re.IGNORECASE) if "text" in raw else None
         enhanced = _ranges(raw.get("enhanced", []))
-    except (re.error, ValueError) as exc:
+    except ValueError as exc:
         raise RuleError(f"rule {raw['id']!r}: {exc}") from exc
     return Rule(
         id=raw["id"], cls=raw["class"], action=raw["action"], advice=raw["advice"],
         sources=tuple(raw["sources"]), codes=frozenset(raw.get("code", [])), enhanced=enhanced,
-        tokens=frozenset(t.upper() for t in raw.get("token", [])), text=text,
+        tokens=frozenset(t.upper() for t in raw.get("token", [])), pattern=pattern,
         providers=frozenset(raw.get("provider", [])), local=raw.get("local"),
         transient=raw.get("transient"), will_not_clear=bool(raw.get("will_not_clear", False)),
     )
@@ -121,6 +134,8 @@ def _rule(raw: dict[str, Any]) -> Rule:
 
 @dataclass(frozen=True)
 class RuleTable:
+    """The rules in file order and the classes by id."""
+
     rules: tuple[Rule, ...]
     classes: dict[str, ClassInfo]
 
@@ -134,18 +149,33 @@ class RuleTable:
         return self.rules[-1]
 
 
-def _read(name: str) -> dict[str, Any]:
-    data = resources.files("triage.data").joinpath(name).read_bytes()
-    return tomllib.loads(data.decode("utf-8"))
+_DATA = Path(__file__).parent.parent / "data"
 
 
-def load() -> RuleTable:
-    rules = tuple(_rule(r) for r in _read("reply_rules.toml")["rule"])
+def read_data(name: str) -> dict[str, Any]:
+    """A TOML file of triage/data (package data is installed as plain files)."""
+    with open(_DATA / name, "rb") as f:
+        return tomllib.load(f)
+
+
+def compile_all(rules: tuple[Rule, ...]) -> None:
+    """Compile every ``text`` regex now (a run compiles only those it evaluates)."""
+    for rule in rules:
+        try:
+            rule.text  # noqa: B018 - compiles and keeps the pattern
+        except re.error as exc:
+            raise RuleError(f"rule {rule.id!r}: {exc}") from exc
+
+
+def load(validate: bool = False) -> RuleTable:
+    rules = tuple(_rule(r) for r in read_data("reply_rules.toml")["rule"])
+    if validate:
+        compile_all(rules)
     ids = [r.id for r in rules]
     if len(ids) != len(set(ids)):
         raise RuleError("duplicate rule ids")
     classes = {}
-    for raw in _read("deferral_classes.toml")["class"]:
+    for raw in read_data("deferral_classes.toml")["class"]:
         info = ClassInfo(raw["id"], raw.get("finding"), raw["title"], raw["description"],
                          raw["fix"], tuple(raw["sources"]))
         classes[info.id] = info

@@ -18,6 +18,7 @@ from triage.deferrals.aggregate import BOUNCED, DEFERRED
 from triage.deferrals.parsers.jsonrec import JsonParser, dig
 
 NAME = "esp"
+# detection imports this module only if parsers._may_score passes: keep the two in step
 _SIGNATURE = re.compile(
     rb'"(?:eventType|notificationType|RecordType|sg_event_id|delivery-status|event-data)"'
     rb'|"event"\s*:\s*"(?:deferred|delivered|bounce|dropped|failed|processed)"')

@@ -29,6 +29,7 @@ _SMTP = re.compile(
 )
 _DEFER = re.compile(r"defer \(-?\d+\)(?: H=\S+ \[[^\]]+\](?::\d+)?)?: (?P<text>.*)$")
 _STAMP = re.compile(rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.M)
+# detection imports this module only if parsers._may_score passes: keep the two in step
 _SIGNATURE = re.compile(
     rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?(?: \[\d+\])? "
     rb"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} ", re.M)

@@ -16,6 +16,7 @@ from triage.deferrals.aggregate import BOUNCED, DEFERRED
 from triage.deferrals.parsers.jsonrec import JsonParser, dig
 
 NAME = "kumo"
+# detection imports this module only if parsers._may_score passes: keep the two in step
 _SIGNATURE = re.compile(
     rb'"type"\s*:\s*"(?:Delivery|TransientFailure|Bounce|Reception|Expiration|Delayed)"')
 _IGNORED = {"Reception", "Rejection", "AdminBounce", "OOB", "Feedback", "AdminRebind",

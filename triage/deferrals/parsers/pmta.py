@@ -20,6 +20,7 @@ DEFAULT = (  # noqa: SIM905 - the documented column list, as PowerMTA prints it
     "dsnMta,bounceCat,srcType,srcMta,dlvType,dlvSourceIp,dlvDestinationIp,dlvEsmtpAvailable,"
     "dlvSize,vmta,jobId,envId"
 ).split(",")
+# detection imports this module only if parsers._may_score passes: keep the two in step
 _SIGNATURE = re.compile(rb"^(?:type,|(?:d|b|t|tq),\d{4}-\d\d-\d\d[ T]\d\d:)", re.M)
 _MTA = re.compile(r"^\s*([^\s(]+)")
 
