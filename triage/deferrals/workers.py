@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import pickle
-import signal
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +87,8 @@ def start(path: str, stream: BinaryIO, clock: Clock, agg: Aggregator, block: int
     if pid == 0:  # the child: never returns
         os.close(read_end)
         try:
+            import pickle  # only a run that forks needs it
+
             payload = pickle.dumps(_work(fd, seam, clock, agg, block), pickle.HIGHEST_PROTOCOL)
             view = memoryview(payload)
             while view:
@@ -158,6 +158,8 @@ def collect(half: Half) -> dict[str, Any] | None:
         os.close(half.pipe)
         os.waitpid(half.pid, 0)
     try:
+        import pickle
+
         state: dict[str, Any] = pickle.loads(b"".join(parts))
     except Exception:  # noqa: BLE001 - a child that died mid-way: read the half here
         return None
@@ -167,6 +169,8 @@ def collect(half: Half) -> dict[str, Any] | None:
 def abandon(half: Half) -> None:
     """Stop the child (the parent failed or was interrupted)."""
     with contextlib.suppress(OSError):
+        import signal
+
         os.kill(half.pid, signal.SIGKILL)
     os.close(half.pipe)
     os.waitpid(half.pid, 0)
