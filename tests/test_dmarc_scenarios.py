@@ -27,11 +27,13 @@ DIS = "dmarc.discovery_disagreement"
 SCENARIOS: list[tuple[str, list[str], set[str], tuple[Any, Any, Any], int]] = [
     ("reject", [], set(), ("reject", "reject", "reject"), 0),
     ("sub.reject", [], {DIS}, ("reject", "reject", "reject"), 0),
+    ("typo.reject", [], {DIS, "dmarc.syntax"}, ("reject", "reject", "reject"), 1),
     ("alias", [], {"dmarc.rua_unauthorized"}, ("reject", "reject", "reject"), 0),
     ("split", [], set(), ("reject", "reject", "reject"), 0),
     ("none", [], {"dmarc.policy_none"}, ("none", "none", "none"), 0),
     ("missing", [], {"dmarc.missing"}, (None, None, None), 1),
     ("prefix", [], {"dmarc.missing"}, (None, None, None), 1),
+    ("nosemi", [], {"dmarc.missing", "dmarc.syntax"}, (None, None, None), 1),
     ("multi", [], {"dmarc.multiple_records"}, (None, None, None), 1),
     ("onlyone", [], set(), ("reject", "reject", "reject"), 0),
     ("syntax", [], {"dmarc.syntax", "dmarc.policy_none"}, ("none", "none", "none"), 1),

@@ -92,7 +92,8 @@ async def check_dmarc(
     alignment = await align(resolver, domain, (psl_org, tree_org or domain), modes,
                             _domain_of(mail_from), [normalise(d) for d in dkim_domains], psl,
                             use_tree=tree_org is not None)
-    findings = judge.findings(domain, choice, policy, destinations, alignment)
+    findings = judge.ignored(found.lookups) + judge.findings(domain, choice, policy,
+                                                             destinations, alignment)
     return DmarcResult(
         domain=domain, chosen=chosen, source=choice.source,
         org_domain=tree_org or psl_org, org_domain_psl=psl_org, org_domain_tree_walk=tree_org,

@@ -8,6 +8,7 @@ Organizational Domain's), so a subdomain inherits its parent's findings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,11 @@ from triage.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from triage.checks.dmarc.check import Choice
+    from triage.checks.dmarc.discovery import NameLookup
 
 RFC9989 = "RFC 9989"
+# starts like a DMARC record but is not one (e.g. "v=DMARC1 p=reject": no ";")
+_NEAR_MISS = re.compile(r"^\s*v\s*=\s*dmarc1", re.IGNORECASE)
 RFC7489_63 = "RFC 7489 §6.3"
 
 
@@ -34,6 +38,23 @@ def findings(domain: str, choice: Choice, policy: str | None,
         out += _record(choice, policy)
         out += _destinations(destinations)
     out += _alignment(domain, alignment)
+    return out
+
+
+def ignored(lookups: Sequence[NameLookup]) -> list[Finding]:
+    """TXT records on the walk that were meant as DMARC records but are not (receivers
+    discard them without a word, RFC 7489 §6.6.3): the domain's own is an error."""
+    out = []
+    for index, lookup in enumerate(lookups):
+        for text in lookup.others:
+            if not _NEAR_MISS.match(text):
+                continue
+            out.append(_f("dmarc.syntax", Severity.ERROR if index == 0 else Severity.WARNING,
+                          f"the TXT record at {lookup.name} starts like a DMARC record but "
+                          "is not one (v=DMARC1 must be followed by \";\"): receivers ignore "
+                          "it", 'Separate the version and every tag with ";", e.g. '
+                          '"v=DMARC1; p=reject; rua=mailto:<reports address>".',
+                          {"name": lookup.name, "txt": text}, "RFC 7489 §6.4", RFC9989))
     return out
 
 
