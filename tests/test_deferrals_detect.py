@@ -57,7 +57,10 @@ def _fixture_heads() -> list[tuple[str, bytes]]:
     heads = []
     for folder in ("fixtures/logs", "fixtures/demo", "bench"):
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file():
+            # the project's own files, not caches that tools leave beside them
+            hidden = any(part.startswith(".") or part == "__pycache__"
+                         for part in path.relative_to(ROOT).parts)
+            if path.is_file() and not hidden:
                 with open(path, "rb") as f:
                     head = f.read(HEAD)
                 if head[:2] == b"\x1f\x8b":
