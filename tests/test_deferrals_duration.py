@@ -65,3 +65,24 @@ def test_real_log_streaks_span_the_logged_deferrals() -> None:
     # every Microsoft deferral in this log falls in one bucket: the streak is their span
     assert ms["streak"]["start"] == ms["first_seen"] and ms["streak"]["end"] == ms["last_seen"]
     assert ms["streak"]["minutes"] < 5
+
+
+def test_an_open_streak_recovers_with_a_delivery_after_its_last_deferral() -> None:
+    b = Buckets()
+    b.add("microsoft-365", T0 + 20, DEFERRED, 9, last=T0 + 44)
+    b.add("microsoft-365", T0, DELIVERED, 5)  # counted per minute: the minute before
+    streak = longest(b, "microsoft-365")
+    assert streak is not None and not streak.recovered
+    b.add("microsoft-365", T0 + 60, DELIVERED, 9)  # the next minute: mail goes through
+    streak = longest(b, "microsoft-365")
+    assert streak is not None and streak.recovered
+    assert (streak.start, streak.end) == (T0 + 20, T0 + 44)
+
+
+def test_real_log_retried_microsoft_deferrals_recovered() -> None:
+    """In the suspended-relog log every "Server busy" recipient is delivered on retry."""
+    log = Path(__file__).parent.parent / "fixtures/logs/postfix-suspended/maillog"
+    body = analyse([str(log)], NOW).to_dict()
+    assert body["by_provider"]["microsoft-365"]["streak"]["recovered"] is True
+    # mx.down.example never came back: its streak is still open
+    assert body["by_provider"]["other"]["streak"]["recovered"] is False

@@ -59,6 +59,8 @@ class Buckets:
     width: int = BUCKET_SECONDS
     counts: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     deferred_span: dict[tuple[str, int], list[float]] = field(default_factory=dict)
+    # the latest delivery per bucket (a minute's start for deliveries counted per minute)
+    delivered_last: dict[tuple[str, int], float] = field(default_factory=dict)
 
     def add(self, name: str, ts: float, slot: int, count: int = 1,
             last: float | None = None) -> None:
@@ -74,6 +76,10 @@ class Buckets:
         row[slot] += count
         if slot == DEFERRED:
             merge_span(self.deferred_span, key, ts, ts if last is None else last)
+        elif slot == DELIVERED:
+            latest = ts if last is None else last
+            if latest > self.delivered_last.get(key, latest - 1):
+                self.delivered_last[key] = latest
 
     def _widen(self) -> None:
         self.width *= 2
@@ -87,6 +93,10 @@ class Buckets:
         for (name, index), (lo, hi) in self.deferred_span.items():
             merge_span(spans, (name, index // 2), lo, hi)
         self.deferred_span = spans
+        latest: dict[tuple[str, int], float] = {}
+        for (name, index), ts in self.delivered_last.items():
+            latest[name, index // 2] = max(ts, latest.get((name, index // 2), ts))
+        self.delivered_last = latest
 
 
 def merge_span(spans: dict[tuple[str, int], list[float]], key: tuple[str, int], lo: float,

@@ -4,7 +4,10 @@ Policy (microsoft-deferral-playbook.md §2): 0-15 min monitor, 15-60 min tune re
 60+ min escalate. A streak is a run of time buckets whose deferral rate is above the normal
 band (1 %); it ends at a bucket where the provider took mail in the normal band again
 ("recovery"); buckets without any attempt neither extend nor end it. Its length runs
-from the first deferral of its first bucket to the last deferral of its last bucket.
+from the first deferral of its first bucket to the last deferral of its last bucket. A
+streak still open at the end of the input has recovered when the provider took a
+delivery after its last deferral (deliveries counted per minute count from the minute's
+start, so only a later minute is taken as proof).
 """
 
 from __future__ import annotations
@@ -57,8 +60,10 @@ def longest(buckets: Buckets, provider: str) -> Streak | None:
         elif start is not None:
             best = _better(best, Streak(start, end, recovered=True))
             start = None
-    if start is not None:
-        best = _better(best, Streak(start, end, recovered=False))
+    if start is not None:  # still open at the end: recovered if mail went through since
+        recovered = any(ts > end for (name, _), ts in buckets.delivered_last.items()
+                        if name == provider)
+        best = _better(best, Streak(start, end, recovered=recovered))
     return best
 
 

@@ -215,6 +215,9 @@ def merge(agg: Aggregator, stats: InputStats, child: dict[str, Any]) -> bool:
             into[i] += value
     for key, (lo, hi) in child["timeline"].deferred_span.items():
         merge_span(agg.timeline.deferred_span, key, lo, hi)
+    latest = agg.timeline.delivered_last
+    for key, ts in child["timeline"].delivered_last.items():
+        latest[key] = max(ts, latest.get(key, ts))
     agg.span(child["first"], child["last"])
     agg.unparsed_samples = (agg.unparsed_samples + child["unparsed_samples"])[:_SAMPLES]
     agg.relog_samples = (agg.relog_samples + child["relog_samples"])[:_SAMPLES]
