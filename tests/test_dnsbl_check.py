@@ -123,8 +123,11 @@ def test_all_list_queries_are_concurrent_and_reasons_only_for_answers() -> None:
     resolver = Recording()
     result = run("192.0.2.2", resolver)
     a_queries = [q for q in resolver.asked if q[1] == "A"]
-    assert len(a_queries) == len(result.lists)
-    assert resolver.peak >= len(result.lists)
+    tested = [r for r in result.lists if r.self_test is not None]
+    assert tested and len(a_queries) == len(result.lists) + 2 * len(tested)
+    # the target's queries and the RFC 5782 test entries' all go out together
+    assert resolver.peak >= len(a_queries)
+    assert ("1.0.0.127.bl.spamcop.net", "A") in a_queries
     assert [q for q in resolver.asked if q[1] == "TXT"] == [
         ("2.2.0.192.zen.spamhaus.org", "TXT")
     ]
@@ -192,3 +195,37 @@ def test_name_too_long_for_the_zone_is_error_never_clean() -> None:
     assert codes(result) == ["dnsbl.error"]
     # SURBL and URIBL are asked about the (short) registrable domain
     assert sorted(n.split(".")[-2] for n, _ in resolver.asked) == ["surbl", "uribl"]
+
+
+def test_every_default_ipv4_list_passes_its_self_test() -> None:
+    result = run("192.0.2.1")
+    for r in result.lists:
+        assert r.self_test is not None, r.dnsbl.zone
+        assert r.to_dict()["self_test"] == {"127.0.0.1": "clean", "127.0.0.2": "listed"}
+
+
+def test_domain_targets_are_not_self_tested() -> None:
+    result = run("spammy.example")
+    assert all(r.self_test is None for r in result.lists)
+    assert all(r.to_dict()["self_test"] is None for r in result.lists)
+
+
+def test_a_list_that_lists_127_0_0_1_is_not_a_listing() -> None:
+    result = run("192.0.2.1", zones=["broken-list.test"])
+    assert codes(result) == ["dnsbl.list_broken"]
+    assert result.listed is False
+    broken = entry(result, "broken-list.test")
+    assert broken["status"] == "error" and broken["codes"] == [] and broken["reason"] is None
+    assert broken["self_test"] == {"127.0.0.1": "listed", "127.0.0.2": "listed"}
+    finding = result.findings[0]
+    assert "127.0.0.1" in finding.message and finding.severity.value == "warning"
+
+
+def test_a_list_without_its_test_entry_leaves_a_clean_answer_unverified() -> None:
+    result = run("192.0.2.1", zones=["dead-list.test"])
+    assert codes(result) == ["dnsbl.test_entry_missing"]
+    assert result.findings[0].evidence == {"zones": ["dead-list.test"]}
+    assert result.findings[0].severity.value == "info"
+    # a listing from the same list is still reported (a listed target proves it answers)
+    assert entry(result, "dead-list.test")["self_test"] == {
+        "127.0.0.1": "clean", "127.0.0.2": "clean"}

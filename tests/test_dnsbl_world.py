@@ -104,3 +104,17 @@ def test_timeout_refused_and_servfail_lists(world: World) -> None:
 def test_dead_list_is_refused_before_any_query(world: World) -> None:
     result = world.run(["dnsbl", "198.51.100.2", "--dnsbl", "dnsbl.sorbs.net"])
     assert result.code == 2 and "never queried" in result.stderr and result.stdout == ""
+
+
+def test_rfc5782_self_test_through_rbldnsd(world: World) -> None:
+    code, report = dnsbl(world, "198.51.100.1", "--dnsbl", "broken-list.test",
+                         "--dnsbl", "dead-list.test")
+    assert codes(report) == ["dnsbl.list_broken", "dnsbl.test_entry_missing"]
+    assert code == 0  # neither is a listing, and both are warnings or less
+    broken = entry(report, "broken-list.test")
+    assert broken["status"] == "error"
+    assert broken["self_test"] == {"127.0.0.1": "listed", "127.0.0.2": "listed"}
+    assert entry(report, "dead-list.test")["self_test"] == {
+        "127.0.0.1": "clean", "127.0.0.2": "clean"}
+    assert entry(report, "zen.spamhaus.org")["self_test"] == {
+        "127.0.0.1": "clean", "127.0.0.2": "listed"}

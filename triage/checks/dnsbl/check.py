@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from triage.checks.dnsbl.catalog import Catalog, CodeClass, DnsblList, Kind, load_catalog
@@ -29,6 +29,15 @@ from triage.checks.dnsbl.query import (
     registrable,
 )
 from triage.checks.dnsbl.select import select_lists
+from triage.checks.dnsbl.selftest import (
+    MUST_LIST,
+    MUST_NOT_LIST,
+    SelfTest,
+    applies,
+    broken_finding,
+    missing_finding,
+    overruled,
+)
 from triage.dns.answer import Answer
 from triage.dns.names import to_wire_name
 from triage.dns.resolver import Resolver
@@ -44,6 +53,7 @@ class ListResult:
     query: str  # the query name as shown (key replaced)
     reading: Reading
     reason: str | None  # the list's TXT record for a listing or refusal, sanitised
+    self_test: SelfTest | None = None  # RFC 5782 test entries (IPv4 lists, IP targets)
 
     @property
     def kind(self) -> Kind:
@@ -75,6 +85,7 @@ class ListResult:
             "reason": self.reason,
             "delist_url": self.dnsbl.delist_url,
             "detail": self.reading.detail,
+            "self_test": None if self.self_test is None else self.self_test.to_dict(),
         }
 
 
@@ -111,12 +122,32 @@ async def check_dnsbl(
     catalog = catalog or load_catalog()
     selection = select_lists(catalog, parsed.kind, zones, defaults, key)
     base = registrable(parsed) if any(d.registrable for d in selection.lists) else parsed
-    results = await asyncio.gather(
-        *(_ask(resolver, base if d.registrable else parsed, d, key) for d in selection.lists)
+    tested = [d for d in selection.lists if applies(parsed, d)]
+    # the target's queries and the test entries' all go out at once
+    answers = await asyncio.gather(
+        *(_ask(resolver, base if d.registrable else parsed, d, key) for d in selection.lists),
+        *(_ask(resolver, probe, d, key, explain=False)
+          for d in tested for probe in (MUST_NOT_LIST, MUST_LIST)),
     )
+    count = len(selection.lists)
+    tests = {d.zone: SelfTest(answers[count + 2 * i].reading.status,
+                              answers[count + 2 * i + 1].reading.status)
+             for i, d in enumerate(tested)}
     findings: list[Finding] = []
-    for result in results:
-        findings += list_findings(parsed.text, result)
+    results = []
+    for result in answers[:count]:
+        test = tests.get(result.dnsbl.zone)
+        if test is not None and test.lists_everything:
+            loopback = answers[count + 2 * tested.index(result.dnsbl)].reading
+            findings.append(broken_finding(parsed.text, result,
+                                           [c.value for c in loopback.codes]))
+            result = replace(result, reading=overruled(result.reading), reason=None)
+        else:
+            findings += list_findings(parsed.text, result)
+        results.append(replace(result, self_test=test))
+    missing = missing_finding(results)
+    if missing is not None:
+        findings.append(missing)
     findings += [dead_finding(zone, dead) for zone, dead in selection.dead]
     findings += [skipped_finding(zone, why) for zone, why in selection.skipped]
     hosts = [ns[0] if isinstance(ns, tuple) else ns for ns in nameservers]
@@ -127,7 +158,8 @@ async def check_dnsbl(
     return DnsblResult(parsed.text, tuple(results), tuple(findings))
 
 
-async def _ask(resolver: Resolver, target: Target, dnsbl: DnsblList, key: str | None) -> ListResult:
+async def _ask(resolver: Resolver, target: Target, dnsbl: DnsblList, key: str | None,
+               explain: bool = True) -> ListResult:
     name = query_name(target, dnsbl.zone, key if dnsbl.key else None)
     if to_wire_name(name.wire) is None:  # over 255 octets: no backend may call it clean
         return ListResult(dnsbl, name.shown, Reading(ListStatus.ERROR, detail=TOO_LONG), None)
@@ -135,7 +167,7 @@ async def _ask(resolver: Resolver, target: Target, dnsbl: DnsblList, key: str | 
     reading = _redacted(interpret(dnsbl, answer), key)
     reason = None
     explained = reading.status is ListStatus.REFUSED and bool(reading.codes)
-    if reading.status is ListStatus.LISTED or explained:
+    if explain and (reading.status is ListStatus.LISTED or explained):
         reason = _reason(await resolver.query(name.wire, "TXT"), key)
     return ListResult(dnsbl, name.shown, reading, reason)
 
