@@ -4,13 +4,14 @@ and reported in the order given."""
 from __future__ import annotations
 
 import gzip
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from triage.deferrals import analyse, order
+from triage.deferrals import analyse, order, source
 from triage.deferrals.order import first_stamp, oldest_first
 from triage.deferrals.timeparse import Clock
 
@@ -42,6 +43,21 @@ def rotate(log: Path, tmp_path: Path, parts: int = 3) -> list[Path]:
     return paths
 
 
+def stamp(path: Path | str, clock: Clock) -> float | None:
+    with source.open_input(str(path)) as stream:
+        return first_stamp(stream, clock)
+
+
+def order_of(paths: list[str], clock: Clock) -> list[int]:
+    streams = [(p, source.open_input(p) if p != "-" else io.BufferedReader(io.BytesIO()))
+               for p in paths]
+    try:
+        return oldest_first(streams, clock)
+    finally:
+        for _, stream in streams:
+            stream.close()
+
+
 def without_inputs(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k != "inputs"}
 
@@ -63,13 +79,13 @@ def test_reading_in_the_given_order_would_have_lost_the_retries(
     deliveries before the deferrals they settle."""
     newest_first = rotate(POSTFIX, tmp_path)
     ordered = body(*newest_first)["retries"]
-    monkeypatch.setattr(order, "oldest_first", lambda paths, clock: list(range(len(paths))))
+    monkeypatch.setattr(order, "oldest_first", lambda inputs, clock: list(range(len(inputs))))
     given = body(*newest_first)["retries"]
     assert given["later_delivered"] < ordered["later_delivered"]
     monkeypatch.undo()
     clock = Clock(NOW)
-    assert oldest_first([str(p) for p in newest_first], clock) == [2, 1, 0]
-    stamps = [first_stamp(str(p), clock) for p in newest_first]
+    assert order_of([str(p) for p in newest_first], clock) == [2, 1, 0]
+    stamps = [stamp(p, clock) for p in newest_first]
     assert None not in stamps and stamps == sorted(stamps, reverse=True)
 
 
@@ -85,13 +101,18 @@ def test_inputs_without_a_stamp_keep_the_given_order(tmp_path: Path) -> None:
     newest_first = rotate(POSTFIX, tmp_path)
     clock = Clock(NOW)
     paths = [str(p) for p in (*newest_first, replies)]
-    assert first_stamp(str(replies), clock) is None
-    assert oldest_first(paths, clock) == [0, 1, 2, 3]
-    assert oldest_first([*paths[:2], "-"], clock) == [0, 1, 2]
+    assert stamp(replies, clock) is None
+    assert order_of(paths, clock) == [0, 1, 2, 3]
+    assert order_of([*paths[:2], "-"], clock) == [0, 1, 2]
 
 
 def test_an_unreadable_head_is_no_stamp(tmp_path: Path) -> None:
     broken = tmp_path / "broken.gz"
     broken.write_bytes(gzip.compress(POSTFIX.read_bytes())[:40])
-    assert first_stamp(str(broken), Clock(NOW)) is None
-    assert first_stamp(str(tmp_path / "missing"), Clock(NOW)) is None
+    assert stamp(broken, Clock(NOW)) is None
+    # a stream that cannot peek (a pipe wrapper, say) has no stamp either
+    assert first_stamp(io.BytesIO(POSTFIX.read_bytes()), Clock(NOW)) is None
+    # the peek leaves the stream where it was: the real read still sees every byte
+    with source.open_input(str(POSTFIX)) as stream:
+        assert stamp(POSTFIX, Clock(NOW)) == first_stamp(stream, Clock(NOW))
+        assert stream.read() == POSTFIX.read_bytes()

@@ -78,8 +78,7 @@ class Buckets:
             merge_span(self.deferred_span, key, ts, ts if last is None else last)
         elif slot == DELIVERED:
             latest = ts if last is None else last
-            if latest > self.delivered_last.get(key, latest - 1):
-                self.delivered_last[key] = latest
+            self.delivered_last[key] = max(latest, self.delivered_last.get(key, latest))
 
     def _widen(self) -> None:
         self.width *= 2

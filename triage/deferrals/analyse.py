@@ -35,7 +35,7 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
     clock = Clock(now)
     stats: dict[int, InputStats] = {}
     try:
-        for index in order.oldest_first(paths, clock):
+        for index in order.oldest_first(streams, clock):
             path, stream = streams[index]
             reader = _Reader(path, agg, progress, block)
             stats[index] = reader.stats

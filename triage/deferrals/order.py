@@ -3,15 +3,18 @@
 Policy: retry outcomes ("deferred, then delivered") follow the log's own order, and a
 rotated set given by a shell glob (``maillog maillog.1 maillog.2.gz``) comes newest
 first. Each file's first time stamp at the start of a line (syslog, with or without a
-``<PRI>``, or RFC 3339 / Exim's ``YYYY-MM-DD hh:mm:ss``) is read from its first 64 KiB;
-when every input has one they are read in that order (stable for equal stamps),
-otherwise (stdin, JSON or CSV inputs, no stamp) in the order given.
+``<PRI>``, or RFC 3339 / Exim's ``YYYY-MM-DD hh:mm:ss``) is peeked from the stream that
+is then read (nothing is opened or decompressed twice); when every input has one they
+are read in that order (stable for equal stamps), otherwise (stdin, JSON or CSV inputs,
+no stamp) in the order given.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
+from typing import BinaryIO
 
 from triage.deferrals import source
 from triage.deferrals.timeparse import Clock
@@ -23,27 +26,26 @@ _FIRST = re.compile(
 )
 
 
-def oldest_first(paths: Sequence[str], clock: Clock) -> list[int]:
-    """The indices of ``paths`` in reading order."""
-    given = list(range(len(paths)))
-    if len(paths) < 2 or "-" in paths:
+def oldest_first(inputs: Sequence[tuple[str, BinaryIO]], clock: Clock) -> list[int]:
+    """The indices of ``inputs`` (path, opened stream) in reading order."""
+    given = list(range(len(inputs)))
+    if len(inputs) < 2 or any(path == "-" for path, _ in inputs):
         return given
-    stamps = [first_stamp(path, clock) for path in paths]
+    stamps = [first_stamp(stream, clock) for _, stream in inputs]
     if any(stamp is None for stamp in stamps):
         return given
     return sorted(given, key=lambda i: stamps[i] or 0.0)
 
 
-def first_stamp(path: str, clock: Clock) -> float | None:
-    """Seconds of the first line-start time stamp in the file's head (None: none, or the
-    file cannot be read; reading it for real reports that)."""
+def first_stamp(stream: BinaryIO, clock: Clock) -> float | None:
+    """Seconds of the first line-start time stamp in what the stream has buffered (None:
+    none, or the head cannot be read; reading the stream for real reports that)."""
+    peek = getattr(stream, "peek", None)
+    if peek is None:
+        return None
     try:
-        stream = source.open_input(path)
-        try:
-            head = stream.read(source.HEAD)
-        finally:
-            stream.close()
-    except (source.InputUnreadable, OSError, EOFError, ValueError):
+        head = peek(source.HEAD)[: source.HEAD]
+    except (EOFError, OSError, ValueError, zlib.error):
         return None
     m = _FIRST.search(head)
     if m is None:

@@ -9,7 +9,7 @@ on the wire (a label over 63 octets, over 255 in all); no query is sent.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import dns.rdata
 
@@ -51,6 +51,11 @@ class Answer:
     @property
     def ok(self) -> bool:
         return self.status is Status.OK
+
+    def named(self, name: str) -> Answer:
+        """This answer (of a CNAME's target) as the answer for ``name``, timing left to
+        the caller."""
+        return replace(self, name=name, elapsed_ms=0.0)
 
     def texts(self) -> tuple[bytes, ...]:
         """TXT records, each one's strings joined without spaces (RFC 7208 §3.3)."""

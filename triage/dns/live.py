@@ -188,16 +188,7 @@ class LiveResolver:
             # An authoritative server gave the CNAME but not the target's data and no
             # negative proof for it: ask for the target ourselves.
             nested = await self._resolve(followed[-1], rdtype, tuple(followed))
-            return Answer(
-                name,
-                rdtype,
-                nested.status,
-                nested.rdata,
-                nested.ttl,
-                nested.cnames,
-                source=nested.source,
-                detail=nested.detail,
-            )
+            return nested.named(name)
         status = Status.NXDOMAIN if rcode == dns.rcode.NXDOMAIN else Status.NODATA
         return Answer(
             name, rdtype, status, (), _negative_ttl(response), tuple(followed), source=source

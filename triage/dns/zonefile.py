@@ -112,16 +112,7 @@ class ZoneResolver:
                 detail="CNAME loop",
             )
         followed = await self._follow(target, rdtype, chain + (target,))
-        return Answer(
-            name,
-            rdtype,
-            followed.status,
-            followed.rdata,
-            followed.ttl,
-            followed.cnames,
-            source=followed.source,
-            detail=followed.detail,
-        )
+        return followed.named(name)
 
     async def _follow(self, target: str, rdtype: str, chain: tuple[str, ...]) -> Answer:
         zone = self._zone_for(target)

@@ -8,11 +8,11 @@ Organizational Domain's), so a subdomain inherits its parent's findings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from triage.checks.dmarc.alignment import Aligned, Alignment
+from triage.checks.dmarc.record import near_miss
 from triage.checks.dmarc.reports import Auth, Destination
 from triage.findings import Finding, Severity
 
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from triage.checks.dmarc.discovery import NameLookup
 
 RFC9989 = "RFC 9989"
-# starts like a DMARC record but is not one (e.g. "v=DMARC1 p=reject": no ";")
-_NEAR_MISS = re.compile(r"^\s*v\s*=\s*dmarc1", re.IGNORECASE)
 RFC7489_63 = "RFC 7489 §6.3"
 
 
@@ -47,7 +45,7 @@ def ignored(lookups: Sequence[NameLookup]) -> list[Finding]:
     out = []
     for index, lookup in enumerate(lookups):
         for text in lookup.others:
-            if not _NEAR_MISS.match(text):
+            if not near_miss(text):
                 continue
             out.append(_f("dmarc.syntax", Severity.ERROR if index == 0 else Severity.WARNING,
                           f"the TXT record at {lookup.name} starts like a DMARC record but "

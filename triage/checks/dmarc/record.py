@@ -21,6 +21,7 @@ KNOWN = ("v", "p", "sp", "np", "psd", "t", "adkim", "aspf", "fo", "rua", "ruf",
 OBSOLETE = ("pct", "rf", "ri")
 _TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _VERSION = re.compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)", re.IGNORECASE)
+_STARTS = re.compile(r"^\s*v\s*=\s*DMARC1", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"!(\d+)([kmgt]?)$", re.IGNORECASE)
 
@@ -28,6 +29,12 @@ _SIZE = re.compile(r"!(\d+)([kmgt]?)$", re.IGNORECASE)
 def is_dmarc(text: str) -> bool:
     """A record receivers would consider: it starts with ``v=DMARC1``."""
     return _VERSION.match(text) is not None
+
+
+def near_miss(text: str) -> bool:
+    """Meant as a DMARC record but not one: ``v=DMARC1`` not followed by ``;`` or the end
+    (``v=DMARC1 p=reject``), which receivers discard."""
+    return _STARTS.match(text) is not None and not is_dmarc(text)
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,11 @@ from triage.checks.dnsbl.select import select_lists
 from triage.checks.dnsbl.selftest import (
     MUST_LIST,
     MUST_NOT_LIST,
+    OVERRULED,
     SelfTest,
     applies,
     broken_finding,
     missing_finding,
-    overruled,
 )
 from triage.dns.answer import Answer
 from triage.dns.names import to_wire_name
@@ -129,19 +129,15 @@ async def check_dnsbl(
         *(_ask(resolver, probe, d, key, explain=False)
           for d in tested for probe in (MUST_NOT_LIST, MUST_LIST)),
     )
-    count = len(selection.lists)
-    tests = {d.zone: SelfTest(answers[count + 2 * i].reading.status,
-                              answers[count + 2 * i + 1].reading.status)
-             for i, d in enumerate(tested)}
+    probes = iter(answers[len(selection.lists):])
+    tests = {d.zone: SelfTest(next(probes).reading, next(probes).reading) for d in tested}
     findings: list[Finding] = []
     results = []
-    for result in answers[:count]:
+    for result in answers[: len(selection.lists)]:
         test = tests.get(result.dnsbl.zone)
         if test is not None and test.lists_everything:
-            loopback = answers[count + 2 * tested.index(result.dnsbl)].reading
-            findings.append(broken_finding(parsed.text, result,
-                                           [c.value for c in loopback.codes]))
-            result = replace(result, reading=overruled(result.reading), reason=None)
+            findings.append(broken_finding(parsed.text, result, test))
+            result = replace(result, reading=OVERRULED, reason=None)
         else:
             findings += list_findings(parsed.text, result)
         results.append(replace(result, self_test=test))

@@ -26,25 +26,29 @@ if TYPE_CHECKING:
 MUST_LIST = parse_target("127.0.0.2")
 MUST_NOT_LIST = parse_target("127.0.0.1")
 RFC5782_TEST = "RFC 5782 §5"
+# the target's reading on a list that lists everything
+OVERRULED = Reading(ListStatus.ERROR, detail="the list also lists 127.0.0.1, which RFC 5782 "
+                    "forbids: it answers every query as listed")
 
 
 @dataclass(frozen=True)
 class SelfTest:
     """How the list read its two test entries."""
 
-    loopback: ListStatus  # 127.0.0.1: must be clean
-    test_entry: ListStatus  # 127.0.0.2: must be listed
+    loopback: Reading  # 127.0.0.1: must be clean
+    test_entry: Reading  # 127.0.0.2: must be listed
 
     @property
     def lists_everything(self) -> bool:
-        return self.loopback is ListStatus.LISTED
+        return self.loopback.status is ListStatus.LISTED
 
     @property
     def test_entry_missing(self) -> bool:
-        return self.test_entry is ListStatus.CLEAN
+        return self.test_entry.status is ListStatus.CLEAN
 
     def to_dict(self) -> dict[str, Any]:
-        return {"127.0.0.1": self.loopback.value, "127.0.0.2": self.test_entry.value}
+        return {"127.0.0.1": self.loopback.status.value,
+                "127.0.0.2": self.test_entry.status.value}
 
 
 def applies(target: Target, dnsbl: DnsblList) -> bool:
@@ -52,16 +56,11 @@ def applies(target: Target, dnsbl: DnsblList) -> bool:
     return target.kind is not TargetKind.DOMAIN and dnsbl.serves(TargetKind.IP4)
 
 
-def overruled(reading: Reading) -> Reading:
-    """What is left of the target's reading on a list that lists everything."""
-    return Reading(ListStatus.ERROR, detail="the list also lists 127.0.0.1, which RFC 5782 "
-                   "forbids: it answers every query as listed")
-
-
-def broken_finding(target: str, result: ListResult, codes: Sequence[str]) -> Finding:
+def broken_finding(target: str, result: ListResult, test: SelfTest) -> Finding:
+    codes = ", ".join(c.value for c in test.loopback.codes)
     return Finding(
         "dnsbl.list_broken", Severity.WARNING, "dnsbl",
-        f"{result.dnsbl.name} lists 127.0.0.1 ({', '.join(codes)}), which no working list "
+        f"{result.dnsbl.name} lists 127.0.0.1 ({codes}), which no working list "
         f"does: it answers every query as listed, so its answer for {target} is not read "
         "as a listing.",
         f"Stop using {result.dnsbl.zone} (it is dead or misconfigured); check the target "
