@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from triage.deferrals import analyse
-from triage.deferrals.aggregate import _BUCKET_LIMIT, DEFERRED, DELIVERED, Buckets
+from triage.deferrals.buckets import BUCKET_LIMIT, DEFERRED, DELIVERED, Buckets
 from triage.deferrals.duration import longest, stage
 
 T0 = 1_763_900_400.0  # a bucket boundary (divisible by 300)
@@ -49,7 +49,7 @@ def test_quiet_buckets_neither_extend_nor_end_a_streak() -> None:
 
 def test_widening_keeps_the_deferral_times() -> None:
     b = Buckets()
-    for i in range(_BUCKET_LIMIT + 1):
+    for i in range(BUCKET_LIMIT + 1):
         b.add(f"p{i % 7}", T0 + i * 300 + 17, DEFERRED, 1)
     assert b.width == 600
     first = b.deferred_span[("p0", int(T0) // 600)]

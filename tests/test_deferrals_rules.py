@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from triage.data import PatternError
 from triage.deferrals import explain
 from triage.deferrals import providers as providers_mod
 from triage.deferrals import reply as reply_mod
@@ -47,16 +48,16 @@ def test_bad_rule_is_rejected() -> None:
                          "sources": ["s"]})
 
 
-def test_bad_pattern_fails_validation() -> None:
+def test_bad_pattern_names_the_file_the_entry_and_the_key() -> None:
     rule = rules_mod._rule({"id": "x", "class": "other", "action": "wait", "advice": "a",
                             "sources": ["s"], "text": "busy ("})  # compiled on first use
-    with pytest.raises(rules_mod.RuleError, match="'x'"):
-        rules_mod.compile_all((rule,))
+    with pytest.raises(PatternError, match="reply_rules.toml: entry 'x', key 'text'"):
+        rule.text  # noqa: B018
     good = providers_mod.load().providers[0]
     bad = providers_mod.Provider("p", "P", (), ("ok", "[unclosed"), frozenset(), ("s",))
-    providers_mod.compile_all((good,))
-    with pytest.raises(ValueError, match="'p'"):
-        providers_mod.compile_all((good, bad))
+    assert good.fingerprints
+    with pytest.raises(PatternError, match="providers.toml: entry 'p', key 'fingerprints'"):
+        bad.fingerprints  # noqa: B018
 
 
 def test_a_run_compiles_only_the_patterns_it_tries() -> None:

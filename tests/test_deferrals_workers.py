@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from loggen import generated_log
 
-from triage.deferrals import analyse, workers
+from triage.deferrals import analyse
+from triage.deferrals.aggregate import Aggregator, Counts
 
 ROOT = Path(__file__).parent.parent
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -29,15 +30,15 @@ def run(path: Path, split: int, block: int = 1 << 20) -> dict[str, Any]:
 
 
 def spy_merge(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """The results of ``workers.merge`` calls (True: the child's half was merged)."""
+    """The results of ``Aggregator.merge`` calls (True: the child's half was merged)."""
     merged: list[bool] = []
-    real_merge = workers.merge
+    real_merge = Aggregator.merge
 
-    def spy(*args: Any) -> bool:
-        merged.append(real_merge(*args))
+    def spy(self: Aggregator, other: Counts) -> bool:
+        merged.append(real_merge(self, other))
         return merged[-1]
 
-    monkeypatch.setattr(workers, "merge", spy)
+    monkeypatch.setattr(Aggregator, "merge", spy)
     return merged
 
 
@@ -56,8 +57,10 @@ def test_two_workers_report_what_one_pass_reports(big_log: Path,
 
 def test_the_fallback_reads_the_second_half_itself(big_log: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "_exact", lambda *args: False)
+    merged = spy_merge(monkeypatch)
+    monkeypatch.setattr(Aggregator, "_mergeable", lambda *args: False)
     assert run(big_log, 1 << 20) == run(big_log, ONE_PASS)
+    assert merged == [False]
 
 
 def test_retries_are_replayed_across_the_seam(tmp_path: Path,

@@ -1,13 +1,15 @@
-"""DMARC record parsing (RFC 7489 + RFC 9989), the tree walk's names, effective policy."""
+"""DMARC record parsing (RFC 7489 + RFC 9989) and effective policy.
+
+The Tree Walk and the PSL live in ``triage.domains``: tests/test_domains_*.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from triage.checks.dmarc.discovery import walk_domains
-from triage.checks.dmarc.orgdomain import SuffixList
 from triage.checks.dmarc.policy import for_domain, one_level_lower, policies
-from triage.checks.dmarc.record import is_dmarc, parse_record
+from triage.checks.dmarc.record import parse_record
+from triage.domains.treewalk import is_dmarc
 
 
 def test_tags_are_kept_as_given_and_defaults_apply() -> None:
@@ -73,20 +75,3 @@ def test_policy_for_the_domain_itself_and_inherited() -> None:
     assert for_domain(rec, own=False, exists=True) == "quarantine"
     assert for_domain(rec, own=False, exists=False) == "none"
     assert one_level_lower("reject") == "quarantine" and one_level_lower("none") == "none"
-
-
-def test_tree_walk_names_follow_rfc_9989() -> None:
-    long = "a.b.c.d.e.f.g.h.i.j.mail.example.com"
-    assert walk_domains(long) == [long, "g.h.i.j.mail.example.com", "h.i.j.mail.example.com",
-                                  "i.j.mail.example.com", "j.mail.example.com",
-                                  "mail.example.com", "example.com", "com"]
-    assert walk_domains("mail.example.co.uk") == ["mail.example.co.uk", "example.co.uk",
-                                                  "co.uk", "uk"]
-    assert walk_domains("example") == ["example"]
-
-
-def test_psl_org_domain_uses_the_bundled_list() -> None:
-    psl = SuffixList()
-    assert psl.org_domain("mail.example.co.uk") == "example.co.uk"
-    assert psl.org_domain("a.b.example.com") == "example.com"
-    assert psl.org_domain("co.uk") == "co.uk"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from triage.cli import _COMMANDS, cli
+from triage.cli import COMMANDS, cli
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -34,7 +34,7 @@ def test_every_command_has_a_page() -> None:
         assert (DOCS / "commands" / f"{name}.md").is_file(), f"docs/commands/{name}.md missing"
 
 
-@pytest.mark.parametrize("name", sorted(_COMMANDS))
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_option_is_documented(name: str) -> None:
     command = cli.get_command(click.Context(cli), name)
     if command is None:

@@ -44,6 +44,7 @@ RDNS = zones(FIX / "rdns" / "2.0.192.in-addr.arpa.zone", FIX / "rdns" / "rdns.te
 DNSBL = zones(*sorted((FIX / "dnsbl").glob("*.zone")))
 SPF_TREE = zones(FIX / "spf" / "tree.spf.test.zone")
 SPF_RFC = zones(FIX / "spf" / "rfc.spf.test.zone", FIX / "spf" / "2.0.192.in-addr.arpa.zone")
+DEMO = zones(*sorted((FIX / "demo").glob("*.zone")), *sorted((FIX / "dnsbl").glob("*.zone")))
 
 # (command, argv after the command name); every run must print a report
 RUNS: list[tuple[str, list[str]]] = [
@@ -103,6 +104,14 @@ RUNS: list[tuple[str, list[str]]] = [
     )],
     ("explain", [S77714, "--host", "contoso-com.mail.protection.outlook.com",
                  "--domain", "contoso.com"]),
+    ("check", ["example.com", "--ip", "192.0.2.10", *DEMO]),
+    ("check", ["example.com", "--ip", "192.0.2.10", "--ip", "192.0.2.99", "--helo",
+               "mail.example.com", "--selector", "selector1", *DEMO]),
+    *[("check", ["example.com", "--ip", "192.0.2.10", "--deferrals", str(p), *DEMO])
+      for p in (LOGS / "postfix" / "maillog", LOGS / "exim" / "mainlog",
+                LOGS / "samples" / "replies.txt")],
+    ("check", ["example.com", "--ip", "192.0.2.10", "--message", str(MESSAGES / "good.eml"),
+               *DEMO]),
 ]
 
 # DNS unreachable: every query fails; the report is still printed (exit 3)
@@ -114,6 +123,8 @@ UNREACHABLE_RUNS: list[tuple[str, list[str], Callable[[dict[str, Any]], bool]]] 
      and any(lk["state"] == "error" for lk in r["lookups"])),
     ("rdns", ["192.0.2.1", "--helo", "mail.example.com"], lambda r: r["fcrdns"] is None),
     ("dnsbl", ["192.0.2.1"], lambda r: {x["status"] for x in r["lists"]} == {"error"}),
+    ("check", ["example.com", "--ip", "192.0.2.1"],
+     lambda r: r["verdict"]["action"] == "wait" and "dkim" in r["verdict"]["inconclusive"]),
 ]
 
 
@@ -376,39 +387,18 @@ def test_contract_fields_are_required_on_open_commands(
 # ---------------------------------------------------------------- check (contract only)
 
 
-def test_check_branch_accepts_nested_bodies_and_rejects_a_bad_verdict(
+def test_check_branch_rejects_a_bad_verdict_and_stray_fields(
     validator: Draft202012Validator,
 ) -> None:
-    """``triage check`` is not built yet: compose a report from real bodies to test the branch."""
-    common = ("schema_version", "tool", "generated_at", "command", "input", "findings", "dns")
-
-    def body(command: str, args: list[str]) -> dict[str, Any]:
-        return {k: v for k, v in run(command, args).items() if k not in common}
-
-    report = {
-        **{k: v for k, v in run("dkim", ["good.dkim.test", *DKIM]).items() if k in common},
-        "command": "check",
-        "input": {"domain": "good.dkim.test", "ip": "192.0.2.10"},
-        "verdict": {"action": "healthy", "summary": "nothing to fix", "reasons": [],
-                    "steps": []},
-        "checks": {
-            "spf": body("spf", ["root.tree.spf.test", "--ip", "192.0.2.1", *SPF_TREE]),
-            "dkim": body("dkim", ["good.dkim.test", *DKIM]),
-            "dmarc": body("dmarc", ["reject.dmarc.test", *DMARC]),
-            "rdns": body("rdns", ["192.0.2.10", "--helo", "mail.rdns.test", *RDNS]),
-            "dnsbl": body("dnsbl", ["192.0.2.3", *DNSBL]),
-            "posture": {
-                "mta_sts": {"record": None, "policy": None, "mode": None, "mx": None,
-                            "max_age": None},
-                "tls_rpt": {"record": None, "rua": None},
-                "bimi": {"record": None, "logo": None, "authority": None},
-            },
-            "snds": None,
-        },
-        "deferrals": body("deferrals", [str(LOGS / "samples" / "sendgrid.json")]),
-    }
+    """A real ``check`` report validates; each mutation of it must not."""
+    report = run("check", ["example.com", "--ip", "192.0.2.10", "--deferrals",
+                           str(LOGS / "samples" / "sendgrid.json"), *DEMO])
     assert problems(validator, report) == []
     assert problems(validator, {**report, "sender": "example.com"}) == []  # a fleet line
     assert problems(validator, mutated(report, _set("verdict/action", "panic")))
+    assert problems(validator, mutated(report, _set("verdict/rule", "made-up")))
+    assert problems(validator, mutated(report, _set("verdict/steps", [])))
     assert problems(validator, mutated(report, _set("checks/rdns/extra", 1)))
+    assert problems(validator, mutated(report, _set("overview/0/status", "green")))
     assert problems(validator, mutated(report, _drop("checks/dmarc")))
+    assert problems(validator, mutated(report, _drop("verdict/inconclusive")))

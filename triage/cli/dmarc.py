@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from triage.cli.run import OutputSpec
     from triage.dns.stack import DnsConfig
 
-from triage.cli.dkim import domain_argument
 from triage.cli.options import dns_options, output_options
 from triage.cli.run import run_dns_command
 
@@ -40,14 +39,13 @@ def command(
     out: OutputSpec,
 ) -> None:
     """DMARC record, policy, report authorization and alignment (RFC 7489 and RFC 9989)."""
-    name = domain_argument(domain)
-    envelope = domain_argument(mail_from.rsplit("@", 1)[-1]) if mail_from else None
-    signers = tuple(dict.fromkeys(domain_argument(d) for d in dkim_domains))
-    inputs = {"domain": name, "mail_from": envelope, "dkim_domains": list(signers)}
+    from triage.checks.dmarc import entry
 
-    async def check(resolver: Any) -> Any:
-        from triage.checks.dmarc import check_dmarc
+    req = entry.request(domain, mail_from, dkim_domains)
+    inputs = {"domain": req.domain, "mail_from": req.mail_from,
+              "dkim_domains": list(req.dkim_domains)}
 
-        return await check_dmarc(resolver, name, envelope, signers)
+    async def check(ctx: Any) -> Any:
+        return await entry.run(ctx, req)
 
     run_dns_command("dmarc", inputs, dns, check, out)

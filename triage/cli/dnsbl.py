@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from triage.cli.run import OutputSpec
 
 from triage.cli.options import dns_options, output_options
-from triage.cli.run import run_dns_command, usage_error
+from triage.cli.run import run_dns_command
 
 if TYPE_CHECKING:
     from triage.dns.stack import DnsConfig
@@ -49,54 +49,17 @@ def command(
     out: OutputSpec,
 ) -> None:
     """Look up IP_OR_DOMAIN on DNS block lists, reading each list's codes correctly."""
-    from triage.checks.dnsbl import (
-        DnsblResult,
-        check_dnsbl,
-        load_catalog,
-        parse_target,
-        parse_zone,
-        valid_key,
-        zone_problem,
-    )
-    from triage.dns.resolver import Resolver
+    from triage.checks.dnsbl import entry
 
-    key = key.strip() if key else None
-    if key is not None and not valid_key(key):
-        usage_error("--dnsbl-key is not a Spamhaus DQS key (one DNS label of letters and digits)")
-    try:
-        parsed = parse_target(target)
-        wanted = tuple(dict.fromkeys(parse_zone(z) for z in extra))
-    except ValueError as exc:
-        usage_error(str(exc))
-    catalog = load_catalog()
-    for zone in wanted:
-        problem = zone_problem(catalog, zone, parsed.kind, key)
-        if problem is not None:
-            usage_error(f"--dnsbl {zone}: {problem}")
-    if no_defaults and not wanted:
-        usage_error("--no-default-dnsbls needs at least one --dnsbl ZONE")
-    servers = _resolvers_in_use(dns)
+    req = entry.request(target, extra, key, defaults=not no_defaults)
     inputs = {
-        "target": parsed.text,
-        "dnsbl": list(wanted),
+        "target": req.target.text,
+        "dnsbl": list(req.zones),
         "default_lists": not no_defaults,
-        "dnsbl_key": key is not None,
+        "dnsbl_key": req.key is not None,
     }
 
-    async def check(resolver: Resolver) -> DnsblResult:
-        return await check_dnsbl(
-            resolver, parsed.text, wanted, key, servers, defaults=not no_defaults, catalog=catalog
-        )
+    async def check(ctx: Any) -> Any:
+        return await entry.run(ctx, req)
 
     run_dns_command("dnsbl", inputs, dns, check, out)
-
-
-def _resolvers_in_use(dns: DnsConfig) -> tuple[str, ...]:
-    """The resolvers DNSBL queries go through: --nameserver, else the system's."""
-    if dns.offline:
-        return ()
-    if dns.nameservers:
-        return tuple(host for host, _ in dns.nameservers)
-    from triage.dns.live import system_servers
-
-    return tuple(server.host for server in system_servers())

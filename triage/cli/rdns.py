@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from triage.dns.stack import DnsConfig
 
 from triage.cli.options import dns_options, output_options
-from triage.cli.run import run_dns_command, usage_error
+from triage.cli.run import run_dns_command
 
 
 @click.command(name="rdns")
@@ -26,17 +26,13 @@ def command(
     out: OutputSpec,
 ) -> None:
     """Check the reverse DNS (PTR, FCrDNS, generic names) and HELO name of IP."""
-    from triage.checks.rdns import RdnsResult, check_rdns, parse_ip
-    from triage.dns.resolver import Resolver
+    from triage.checks.rdns import entry
     from triage.sanitize import clean
 
-    try:
-        address = parse_ip(ip)
-    except ValueError as exc:
-        usage_error(str(exc))
-    inputs = {"ip": str(address), "helo": clean(helo, 255) if helo is not None else None}
+    req = entry.request(ip, helo)
+    inputs = {"ip": str(req.ip), "helo": clean(helo, 255) if helo is not None else None}
 
-    async def check(resolver: Resolver) -> RdnsResult:
-        return await check_rdns(resolver, str(address), helo)
+    async def check(ctx: Any) -> Any:
+        return await entry.run(ctx, req)
 
     run_dns_command("rdns", inputs, dns, check, out)

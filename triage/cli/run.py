@@ -1,28 +1,38 @@
-"""Run one command: build the resolver, await the check, render, pick the exit code.
+"""The CLI boundary: the only place that prints a report and exits.
 
-Exit codes (contract): 0 clean, 1 findings at/above --fail-on, 2 usage or input
-error (one line on stderr, no report), 3 could not run (DNS unreachable for every
-query, output not writable).
+Helpers raise (``InputError``, ``CannotRun`` or ``Failure``); click turns a
+``Failure`` into one ``triage: …`` line on stderr and its exit code, and
+``conclude`` writes the report and raises ``click.exceptions.Exit``.
 """
 
 from __future__ import annotations
 
-import gc
-import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from triage.findings import FailOn, fails
+from triage.errors import InputError
+from triage.findings import FailOn
 from triage.report.model import CheckResult, Report
 
+if TYPE_CHECKING:
+    from triage.context import RunContext
+    from triage.dns.stack import DnsConfig
+    from triage.runner import Outcome
 
-class InputError(Exception):
-    """Bad input from the user (exit 2); the message is the one line shown."""
+
+class Failure(click.ClickException):
+    """One line on stderr, then exit with ``code`` (2 input, 3 could not run)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"triage: {self.message}", err=True)
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,12 @@ class OutputSpec:
     fmt: str
     output: Path | None
     fail_on: FailOn
+    width: int | None = None  # text wrap width; None: the terminal's (80 when not one)
+    brief: bool = False
 
 
 def usage_error(message: str) -> NoReturn:
-    click.echo(f"triage: {message}", err=True)
-    sys.exit(2)
+    raise Failure(message, 2)
 
 
 def output_spec(fmt: str, output: Path | None, fail_on: str) -> OutputSpec:
@@ -43,7 +54,7 @@ def output_spec(fmt: str, output: Path | None, fail_on: str) -> OutputSpec:
 
 def dns_config(
     nameservers: tuple[str, ...], zones: tuple[Path, ...], offline: bool, timeout: float
-) -> Any:
+) -> DnsConfig:
     """Parse the DNS options into a ``DnsConfig`` (exit 2 on a bad one)."""
     from triage.dns.stack import DnsConfig, parse_nameserver
 
@@ -57,83 +68,68 @@ def dns_config(
 def run_dns_command(
     command: str,
     inputs: Mapping[str, Any],
-    config: Any,
-    check: Callable[[Any], Awaitable[CheckResult]],
+    config: DnsConfig,
+    check: Callable[[RunContext], Awaitable[CheckResult]],
     spec: OutputSpec,
 ) -> NoReturn:
-    """Build the resolver stack from ``config``, run ``check(resolver)``, report, exit."""
-    import asyncio  # only DNS commands pay for the event loop
+    from triage.runner import run_dns
 
-    from triage.dns.stack import build
-
-    try:
-        stack = build(config)
-    except (OSError, ValueError) as exc:
-        usage_error(str(exc))
-
-    results: list[CheckResult] = []
-
-    async def go() -> None:
-        # stored, not returned: asyncio.run would format a returned result at exit
-        try:
-            results.append(await check(stack.resolver))
-        finally:
-            await stack.close()
-
-    # A short run: no collector passes while answers arrive, and none over the whole
-    # heap on the way out (frozen objects are skipped at interpreter exit too).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        asyncio.run(go())
-    except InputError as exc:
-        usage_error(str(exc))
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-    result = results[0]
-    stats = stack.stats
-    report = Report.of(command, inputs, result, datetime.now(UTC), dns=stats.to_dict())
-    if stats.unreachable:
-        emit(report, spec)
-        click.echo("triage: DNS unreachable: no query was answered", err=True)
-        sys.exit(3)
-    finish(report, spec)
+    conclude(run_dns(command, inputs, config, check, spec.fail_on), spec)
 
 
 def run_offline_command(
     command: str, inputs: Mapping[str, Any], result: CheckResult, spec: OutputSpec
 ) -> NoReturn:
-    finish(Report.of(command, inputs, result, datetime.now(UTC)), spec)
+    from triage.runner import run_offline
+
+    conclude(run_offline(command, inputs, result, spec.fail_on), spec)
 
 
-def finish(report: Report, spec: OutputSpec) -> NoReturn:
-    emit(report, spec)
-    sys.exit(1 if fails(report.findings, spec.fail_on) else 0)
+def conclude(outcome: Outcome, spec: OutputSpec) -> NoReturn:
+    emit(outcome.report, spec)
+    if outcome.message:
+        click.echo(f"triage: {outcome.message}", err=True)
+    raise click.exceptions.Exit(outcome.exit_code)
 
 
-def render(report: Report, fmt: str) -> str:
-    if fmt == "json":
+def render(report: Report, spec: OutputSpec) -> str:
+    if spec.fmt == "json":
         from triage.report import json_render
 
         return json_render.render(report)
-    if fmt == "markdown":
+    if spec.fmt == "markdown":
         from triage.report import markdown
 
         return markdown.render(report)
     from triage.report import text
 
-    return text.render(report)
+    return text.render(report, width=spec.width or _width(spec), brief=spec.brief)
+
+
+def _width(spec: OutputSpec) -> int:
+    import shutil
+    import sys
+
+    if spec.output is None and sys.stdout.isatty():
+        return max(40, min(shutil.get_terminal_size().columns, 200))
+    return 80
 
 
 def emit(report: Report, spec: OutputSpec) -> None:
-    rendered = render(report, spec.fmt)
-    if spec.output is None:
-        click.echo(rendered, nl=False)
-        return
+    """Write the report; a device that refuses it (full, closed) is exit 3, one line."""
+    rendered = render(report, spec)
+    where = "standard output" if spec.output is None else str(spec.output)
     try:
-        spec.output.write_text(rendered, encoding="utf-8")
+        if spec.output is None:
+            stream = click.get_text_stream("stdout")
+            stream.write(rendered)
+            stream.flush()
+        else:
+            with spec.output.open("w", encoding="utf-8") as handle:
+                handle.write(rendered)
     except OSError as exc:
-        click.echo(f"triage: cannot write {spec.output}: {exc.strerror}", err=True)
-        sys.exit(3)
+        raise Failure(f"cannot write {where}: {exc.strerror or exc}", 3) from None
+
+
+def input_failure(exc: InputError) -> Failure:
+    return Failure(str(exc), exc.exit_code)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,17 +11,7 @@ if TYPE_CHECKING:
     from triage.dns.stack import DnsConfig
 
 from triage.cli.options import dns_options, output_options
-from triage.cli.run import run_dns_command, usage_error
-
-
-def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    value = text.strip()
-    if "%" in value:  # a zone index is not an SMTP client address
-        raise ValueError(f"invalid --ip {text!r}")
-    try:
-        return ipaddress.ip_address(value)
-    except ValueError:
-        raise ValueError(f"invalid --ip {text!r}: give an IPv4 or IPv6 address") from None
+from triage.cli.run import run_dns_command
 
 
 @click.command(name="spf")
@@ -42,26 +30,18 @@ def command(
     out: OutputSpec,
 ) -> None:
     """Evaluate and analyse the SPF policy of DOMAIN (or of the sender's domain)."""
-    from triage.checks.spf import NoDomainError, SpfResult, check_spf, identify
-    from triage.checks.spf.macro import upper_hex
-    from triage.dns.resolver import Resolver
+    from triage.checks.spf import entry
     from triage.sanitize import clean
 
-    try:
-        address = parse_ip(ip) if ip is not None else None
-        who = identify(domain, sender, helo)
-    except (ValueError, NoDomainError) as exc:
-        usage_error(str(exc))
+    req = entry.request(domain, ip, sender, helo)
     inputs = {
-        "domain": clean(who.domain, 300),
-        "ip": str(address) if address is not None else None,
+        "domain": clean(req.who.domain, 300),
+        "ip": str(req.ip) if req.ip is not None else None,
         "sender": clean(sender, 300) if sender is not None else None,
         "helo": clean(helo, 300) if helo is not None else None,
     }
-    now = int(time.time())
-    upper = ip is not None and upper_hex(ip)
 
-    async def check(resolver: Resolver) -> SpfResult:
-        return await check_spf(resolver, who, address, now, upper_hex=upper)
+    async def check(ctx: Any) -> Any:
+        return await entry.run(ctx, req)
 
     run_dns_command("spf", inputs, dns, check, out)

@@ -1,9 +1,11 @@
 """Deferral analysis: parse MTA logs, classify every reply, aggregate, assess.
 
 Data flow: ``source`` (files, .gz, stdin; newline-aligned chunks) -> ``parsers`` (one
-module per format, detected per file) -> ``aggregate`` (bounded counters) with
+module per format, detected per file) -> ``aggregate`` (bounded counters, ``buckets``
+for the timeline; ``workers`` reads a big Postfix log in two processes and merges) with
 ``classify`` (``reply`` + ``providers`` + ``rules``, tables in triage/data/) ->
-``result`` (the contract's fields) and ``assess`` (findings). ``explain`` classifies one
+``summary`` (builds the typed ``result``: the contract's fields) and ``assess``
+(findings). ``explain`` classifies one
 reply with the same tables. Importing this package loads no data and no dnspython.
 """
 

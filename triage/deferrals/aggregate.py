@@ -4,25 +4,35 @@ Policy: an attempt is a delivered, deferred or bounced outcome reported by the r
 side or the network; a relog (Postfix "delivery temporarily suspended", Exim "retry
 time not reached") is counted apart and never enters attempts or rates. Every table is
 bounded: past its limit new keys fold into "(other)", time buckets widen, and the
-per-recipient retry tracker stops tracking (and says how many it skipped).
+per-recipient retry tracker stops tracking (and says how many it skipped). A deferred
+recipient belongs to the provider of its first deferral (for a relog: of the host it
+names, else of its recipient domain) until it is delivered, bounced or expires.
+
+``Counts`` is everything counted; ``Aggregator`` adds the classifier and the event
+methods the parsers call. A worker that read the rest of an input sends its ``Counts``
+to its parent, whose ``Aggregator.merge`` folds them in as one pass would have.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
+from triage.deferrals.buckets import BOUNCED as BOUNCED
+from triage.deferrals.buckets import BUCKET_LIMIT, add_rows
+from triage.deferrals.buckets import BUCKET_SECONDS as BUCKET_SECONDS
+from triage.deferrals.buckets import DEFERRED as DEFERRED
+from triage.deferrals.buckets import DELIVERED as DELIVERED
+from triage.deferrals.buckets import Buckets as Buckets
 from triage.deferrals.classify import Classifier, Verdict
 from triage.sanitize import clean
 
 OTHER = "(other)"
-DELIVERED, DEFERRED, BOUNCED = 1, 2, 3
 _KEYS_LIMIT = 20_000
 _RETRY_LIMIT = 250_000
-_BUCKET_LIMIT = 20_000
 _SAMPLES = 5
-BUCKET_SECONDS = 300  # the timeline's narrowest bucket
 SAMPLE_CHARS = 2000
 
 
@@ -34,7 +44,19 @@ class InputStats:
     events: int = 0
     unparsed: int = 0
     zoned: bool = False
+    zone_seen: bool = False  # a stamp said whether it has a zone (the last one decides)
     error: str | None = None
+
+    def extend(self, rest: InputStats) -> None:
+        """Add the counts of the rest of this input, read by someone else (a worker)."""
+        self.lines += rest.lines
+        self.events += rest.events
+        self.unparsed += rest.unparsed
+        self.error = rest.error or self.error
+        if rest.zone_seen:
+            self.zoned, self.zone_seen = rest.zoned, True
+        else:
+            self.zoned = self.zoned or rest.zoned
 
 
 @dataclass
@@ -49,62 +71,19 @@ class CodeStat:
     sample_ts: float | None = None
     verdict: Verdict | None = None
 
-
-@dataclass
-class Buckets:
-    """Counts per time bucket; the width doubles when there are too many buckets. Each
-    bucket also keeps the times of its first and last deferral, so a streak is measured
-    from deferral to deferral, not from bucket edge to bucket edge."""
-
-    width: int = BUCKET_SECONDS
-    counts: dict[tuple[str, int], list[int]] = field(default_factory=dict)
-    deferred_span: dict[tuple[str, int], list[float]] = field(default_factory=dict)
-    # the latest delivery per bucket (a minute's start for deliveries counted per minute)
-    delivered_last: dict[tuple[str, int], float] = field(default_factory=dict)
-
-    def add(self, name: str, ts: float, slot: int, count: int = 1,
-            last: float | None = None) -> None:
-        """``count`` outcomes from ``ts`` to ``last`` (default ``ts``), all in one bucket."""
-        key = (name, int(ts) // self.width)
-        row = self.counts.get(key)
-        if row is None:
-            if len(self.counts) >= _BUCKET_LIMIT:
-                self._widen()
-                key = (name, int(ts) // self.width)
-            row = self.counts.setdefault(key, [0, 0, 0, 0])
-        row[0] += count
-        row[slot] += count
-        if slot == DEFERRED:
-            merge_span(self.deferred_span, key, ts, ts if last is None else last)
-        elif slot == DELIVERED:
-            latest = ts if last is None else last
-            self.delivered_last[key] = max(latest, self.delivered_last.get(key, latest))
-
-    def _widen(self) -> None:
-        self.width *= 2
-        merged: dict[tuple[str, int], list[int]] = {}
-        for (name, index), row in self.counts.items():
-            into = merged.setdefault((name, index // 2), [0, 0, 0, 0])
-            for i, value in enumerate(row):
-                into[i] += value
-        self.counts = merged
-        spans: dict[tuple[str, int], list[float]] = {}
-        for (name, index), (lo, hi) in self.deferred_span.items():
-            merge_span(spans, (name, index // 2), lo, hi)
-        self.deferred_span = spans
-        latest: dict[tuple[str, int], float] = {}
-        for (name, index), ts in self.delivered_last.items():
-            latest[name, index // 2] = max(ts, latest.get((name, index // 2), ts))
-        self.delivered_last = latest
-
-
-def merge_span(spans: dict[tuple[str, int], list[float]], key: tuple[str, int], lo: float,
-               hi: float) -> None:
-    span = spans.get(key)
-    if span is None:
-        spans[key] = [lo, hi]
-    else:
-        span[0], span[1] = min(span[0], lo), max(span[1], hi)
+    def merge(self, later: CodeStat) -> CodeStat:
+        """Add ``later``'s counts (read after this one's): the first sample stays."""
+        self.count += later.count
+        self.deferred += later.deferred
+        self.bounced += later.bounced
+        if later.first is not None:
+            self.first = later.first if self.first is None else min(self.first, later.first)
+        if later.last is not None:
+            self.last = later.last if self.last is None else max(self.last, later.last)
+        if not self.sample and later.sample:
+            self.sample, self.sample_host = later.sample, later.sample_host
+            self.sample_ts = later.sample_ts
+        return self
 
 
 def _bump(table: dict[str, list[int]], key: str, slot: int, count: int = 1) -> None:
@@ -117,11 +96,14 @@ def _bump(table: dict[str, list[int]], key: str, slot: int, count: int = 1) -> N
     row[slot] += count
 
 
-class Aggregator:
-    """Everything ``analyse`` reports, accumulated event by event."""
+RetryField = Literal["deferred_recipients", "later_delivered", "later_bounced"]
+Fate = Literal["later_delivered", "later_bounced", "expired"]
 
-    def __init__(self, classifier: Classifier) -> None:
-        self.classifier = classifier
+
+class Counts:
+    """Everything ``analyse`` reports, as counted so far (no classifier: picklable)."""
+
+    def __init__(self, follows: bool = False) -> None:
         self.inputs: list[InputStats] = []
         self.totals = Counter[str]()
         self.providers: dict[str, list[int]] = {}
@@ -137,14 +119,38 @@ class Aggregator:
         self.timeline = Buckets()
         self.first: float | None = None
         self.last: float | None = None
-        self.pending: set[Hashable] = set()  # hashes of (message id, recipient)
-        # a worker reading the second half of a file records each recipient's first
-        # retry-relevant outcome, so the merge can replay it against the first half's
-        # pending set (workers.py); None in a normal run
-        self.firsts: dict[Hashable, int] | None = None
-        self.retry = Counter[str]()
+        # deferred recipients (hashes of message id and recipient) -> their provider
+        self.pending: dict[Hashable, str] = {}
+        # counting what follows another aggregator's input (``follows``), each recipient's
+        # first retry-relevant outcome is recorded, with the provider of a first deferral
+        # and what became of that first deferral, so ``merge`` can replay them against
+        # that aggregator's pending recipients
+        self.firsts: dict[Hashable, int] | None = {} if follows else None
+        self.first_deferrals: dict[Hashable, str] = {}
+        self.fates: dict[Hashable, Fate] = {}
+        self.retry = Counter[str]()  # totals, and ``untracked``
+        self.provider_retry: dict[str, Counter[str]] = {}
         self.unparsed_samples: list[str] = []
         self.relog_samples: list[str] = []
+
+    def counts(self) -> Counts:
+        """These counters alone (shared, not copied): what a worker sends its parent."""
+        out = Counts()
+        out.__dict__.update((k, v) for k, v in self.__dict__.items() if k in out.__dict__)
+        return out
+
+    def retried(self, provider: str, name: RetryField, count: int = 1) -> None:
+        """Count a retry outcome for ``provider`` and in the totals."""
+        self.retry[name] += count
+        self.provider_retry.setdefault(provider, Counter())[name] += count
+
+
+class Aggregator(Counts):
+    """Counts fed event by event; ``merge`` adds what a worker counted."""
+
+    def __init__(self, classifier: Classifier, follows: bool = False) -> None:
+        super().__init__(follows)
+        self.classifier = classifier
 
     # -- per input -------------------------------------------------------------
     def begin(self, path: str) -> InputStats:
@@ -185,9 +191,7 @@ class Aggregator:
         self._seen(ts, provider, DELIVERED)
         if self.firsts is not None:
             self.firsts.setdefault(key, DELIVERED)
-        if key in self.pending:
-            self.pending.discard(key)
-            self.retry["later_delivered"] += 1
+        self.settle(key)
 
     def delivered_many(self, stats: InputStats, ts: float | None, host: str | None,
                        domain: str | None, count: int) -> None:
@@ -208,9 +212,20 @@ class Aggregator:
     def settle(self, key: Hashable) -> None:
         """A delivery of ``key`` (counted in bulk by ``delivered_many``) in log order:
         settle the recipient's earlier deferral, if any."""
-        if key in self.pending:
-            self.pending.discard(key)
-            self.retry["later_delivered"] += 1
+        self._settled(key, "later_delivered")
+
+    def expire(self, key: Hashable) -> None:
+        """The MTA gave up on ``key`` (queue lifetime): no longer pending, not bounced."""
+        self._settled(key, "expired")
+
+    def _settled(self, key: Hashable, fate: Fate) -> None:
+        provider = self.pending.pop(key, None)
+        if provider is None:
+            return
+        if fate != "expired":
+            self.retried(provider, fate)
+        if self.firsts is not None:
+            self.fates.setdefault(key, fate)
 
     def span(self, first: float | None, last: float | None) -> None:
         for ts in (first, last):
@@ -224,7 +239,7 @@ class Aggregator:
         """A deferral (``slot`` DEFERRED) or bounce (BOUNCED) with the reply as logged."""
         verdict = self.classifier.classify(text, host, domain, dsn)
         self.failed_many(stats, slot, verdict, host, domain, 1, ts, ts, ts, ip)
-        self.track(key, slot)
+        self.track(key, slot, verdict.provider)
         return verdict
 
     def failed_many(self, stats: InputStats, slot: int, verdict: Verdict, host: str | None,
@@ -260,13 +275,15 @@ class Aggregator:
             self.timeline.add(provider, lo, slot, count, hi)
 
     def relog(self, stats: InputStats, ts: float | None, text: str,
-              key: Hashable | None = None) -> None:
+              key: Hashable | None = None, domain: str | None = None,
+              host: str | None = None) -> None:
         """A deferral repeated without a new attempt: no attempt, no rate; the recipient
-        (``key``, where the log names one) still counts as deferred for the retries."""
+        (``key``, where the log names one) still counts as deferred for the retries, for
+        the provider of the ``host`` that failed, else of its ``domain``."""
         stats.events += 1
         self.totals["relogs"] += 1
         if key is not None:
-            self.track(key, DEFERRED)
+            self.track(key, DEFERRED, self.classifier.provider_of(host, domain))
         if len(self.relog_samples) < _SAMPLES:
             self.relog_samples.append(clean(text[:SAMPLE_CHARS]))
 
@@ -274,21 +291,22 @@ class Aggregator:
         """Count an informational outcome (e.g. ``expired``) that is not an attempt."""
         self.totals[name] += 1
 
-    def track(self, key: Hashable, slot: int) -> None:
-        if self.firsts is not None:
-            self.firsts.setdefault(key, slot)
+    def track(self, key: Hashable, slot: int, provider: str) -> None:
+        """A deferral or bounce of recipient ``key`` (to ``provider``), in log order."""
+        if self.firsts is not None and key not in self.firsts:
+            self.firsts[key] = slot
+            if slot == DEFERRED:
+                self.first_deferrals[key] = provider
         if slot == BOUNCED:
-            if key in self.pending:
-                self.pending.discard(key)
-                self.retry["later_bounced"] += 1
+            self._settled(key, "later_bounced")
             return
         if key in self.pending:
             return
         if len(self.pending) >= _RETRY_LIMIT:
             self.retry["untracked"] += 1
             return
-        self.pending.add(key)
-        self.retry["deferred_recipients"] += 1
+        self.pending[key] = provider
+        self.retried(provider, "deferred_recipients")
 
     def _code(self, verdict: Verdict, slot: int, count: int, ts: float | None,
               lo: float | None, hi: float | None, host: str | None) -> None:
@@ -311,3 +329,98 @@ class Aggregator:
             stat.sample = clean(r.text[:SAMPLE_CHARS])
             stat.sample_host = clean(host, 255) if host else None
             stat.sample_ts = ts
+
+    # -- merging a worker's counts ------------------------------------------------
+    def merge(self, other: Counts) -> bool:
+        """Fold in ``other``, which counted the rest of this aggregator's last input (it
+        was made with ``follows``: a worker that read the input's second half), exactly
+        as one pass would have: this side's values come first (samples, a host's first
+        provider, a code's first reply) and each recipient's first retry outcome in
+        ``other`` is replayed against the recipients pending here. False, with nothing
+        changed, when that cannot be guaranteed: then read the rest here instead."""
+        if not self._mergeable(other):
+            return False
+        self.inputs[-1].extend(other.inputs[0])
+        self.inputs.extend(other.inputs[1:])
+        self._merge_retries(other)
+        self.totals.update(other.totals)
+        self.classes.update(other.classes)
+        for ours, theirs in ((self.providers, other.providers), (self.hosts, other.hosts),
+                             (self.domains, other.domains), (self.ips, other.ips),
+                             (self.forests, other.forests)):
+            add_rows(ours, theirs)
+        for host, provider in other.host_provider.items():
+            self.host_provider.setdefault(host, provider)
+        for forest, info in other.forest_info.items():
+            self.forest_info.setdefault(forest, info)
+        for provider, (lo, hi) in other.provider_span.items():
+            span = self.provider_span.get(provider)
+            if span is None:
+                self.provider_span[provider] = [lo, hi]
+            elif lo or hi:  # [0.0, 0.0]: seen there without a time stamp
+                span[0], span[1] = min(span[0] or lo, lo), max(span[1], hi)
+        for key, stat in other.codes.items():
+            self.codes[key] = self.codes[key].merge(stat) if key in self.codes else stat
+        self.timeline.merge(other.timeline)
+        self.span(other.first, other.last)
+        self.unparsed_samples = (self.unparsed_samples + other.unparsed_samples)[:_SAMPLES]
+        self.relog_samples = (self.relog_samples + other.relog_samples)[:_SAMPLES]
+        return True
+
+    def _mergeable(self, other: Counts) -> bool:
+        """One pass would have filled no bounded table and tracked every recipient."""
+        if other.firsts is None or not self.inputs or not other.inputs:
+            return False
+        if other.inputs[0].format != self.inputs[-1].format:
+            return False
+        if self.retry["untracked"] or other.retry["untracked"]:
+            return False
+        if len(self.pending) + other.retry["deferred_recipients"] >= _RETRY_LIMIT:
+            return False
+        if not self.timeline.width == other.timeline.width == BUCKET_SECONDS:
+            return False
+        if len(self.timeline.counts) + len(other.timeline.counts) >= BUCKET_LIMIT:
+            return False
+        pairs = ((self.providers, other.providers), (self.hosts, other.hosts),
+                 (self.domains, other.domains), (self.ips, other.ips),
+                 (self.forests, other.forests))
+        if any(len(ours) + len(theirs) >= _KEYS_LIMIT for ours, theirs in pairs):
+            return False
+        return len(self.codes) + len(other.codes) < _KEYS_LIMIT
+
+    def _merge_retries(self, other: Counts) -> None:
+        """A recipient pending here whose first outcome there is a delivery or a bounce
+        is settled here. A deferral there was no new deferred recipient: it stays this
+        side's, with this side's provider, and what became of it there moves over."""
+        assert other.firsts is not None
+        moved: dict[Hashable, str] = {}
+        for key, first in other.firsts.items():
+            provider = self.pending.pop(key, None)
+            if provider is None:
+                continue
+            if first == DELIVERED:
+                self.retried(provider, "later_delivered")
+            elif first == BOUNCED:
+                self.retried(provider, "later_bounced")
+            else:
+                theirs = other.first_deferrals[key]
+                self.retried(theirs, "deferred_recipients", -1)
+                fate = other.fates.get(key)
+                if fate is None:  # still pending there
+                    moved[key] = provider
+                elif fate != "expired" and theirs != provider:
+                    self.retried(theirs, fate, -1)
+                    self.retried(provider, fate)
+        if self.firsts is not None:
+            for key, first in other.firsts.items():
+                self.firsts.setdefault(key, first)
+            for key, provider in other.first_deferrals.items():
+                self.first_deferrals.setdefault(key, provider)
+            for key, fate in other.fates.items():
+                self.fates.setdefault(key, fate)
+        self.retry.update(other.retry)
+        for provider, counts in other.provider_retry.items():
+            self.provider_retry.setdefault(provider, Counter()).update(counts)
+        self.pending.update(other.pending)
+        self.pending.update(moved)
+

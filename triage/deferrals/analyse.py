@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 from triage.deferrals import order, parsers, source, workers
 from triage.deferrals.aggregate import Aggregator, InputStats
-from triage.deferrals.assess import assess
 from triage.deferrals.classify import Classifier
-from triage.deferrals.result import DeferralResult, summarise
+from triage.deferrals.result import DeferralResult
+from triage.deferrals.summary import build
 from triage.deferrals.timeparse import Clock
 
 Progress = Callable[[str, int], None]
@@ -44,8 +44,7 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
         for _, stream in streams:
             stream.close()
     agg.inputs = [stats[i] for i in range(len(paths))]  # reported in the order given
-    body = summarise(agg)
-    return DeferralResult(body=body, findings=assess(agg, body))
+    return build(agg)
 
 
 def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock, reader: _Reader,
@@ -59,8 +58,7 @@ def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock, reader: _R
         except BaseException:
             workers.abandon(half)
             raise
-        state = workers.collect(half)
-        if state is None or not workers.merge(agg, reader.stats, state):
+        if not workers.join(half, agg):
             reader.run(stream, clock)  # the stream stands at the seam
     reader.close()
 

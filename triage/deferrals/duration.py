@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.deferrals.aggregate import DEFERRED, Buckets
+from triage.deferrals.buckets import DEFERRED, Buckets
 
 NORMAL = 0.01
 MONITOR_MINUTES = 15

@@ -4,7 +4,8 @@ Policy (smtp-replies-and-logs.md §2): throttles are applied per MX edge, so the
 MTA actually talked to outranks the recipient domain; the longest matching host suffix
 wins (``.olc.protection.outlook.com`` beats ``.outlook.com``). Loaded once per run; a
 provider's fingerprint regexes are compiled when a reply text is first tried against
-them (``load(validate=True)``, used by the tests, compiles them all at once).
+them (``load(validate=True)``, used by the tests, compiles them all at once; a bad
+one is a ``triage.data.PatternError`` naming the file, the provider and the key).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from triage.deferrals.rules import read_data
+from triage.data import compile_patterns
+from triage.data import load as load_data
 
+PROVIDERS_FILE = "providers.toml"
 OTHER = "other"
 
 
@@ -31,7 +34,8 @@ class Provider:
 
     @cached_property
     def fingerprints(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(f, re.IGNORECASE) for f in self.patterns)
+        return compile_patterns(self.patterns, file=PROVIDERS_FILE, entry=self.id,
+                                key="fingerprints")
 
 
 @dataclass(frozen=True)
@@ -92,17 +96,9 @@ def load(validate: bool = False) -> ProviderTable:
             domains=frozenset(d.lower() for d in p["domains"]),
             sources=tuple(p["sources"]),
         )
-        for p in read_data("providers.toml")["provider"]
+        for p in load_data(PROVIDERS_FILE)["provider"]
     )
     if validate:
-        compile_all(providers)
+        for provider in providers:
+            provider.fingerprints  # noqa: B018 - compiles them now: PatternError if one is bad
     return ProviderTable(providers)
-
-
-def compile_all(providers: tuple[Provider, ...]) -> None:
-    """Compile every fingerprint now (a run compiles those it tries); ValueError if bad."""
-    for p in providers:
-        try:
-            p.fingerprints  # noqa: B018 - compiles and keeps the patterns
-        except re.error as exc:
-            raise ValueError(f"provider {p.id!r}: {exc}") from exc

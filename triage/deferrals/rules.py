@@ -4,19 +4,23 @@ Policy: rules are data, tried in file order, first match wins; a rule names the
 conditions it needs and nothing else. The tables are loaded once per run (``load``),
 never at import, and checked on load. A rule's ``text`` regex is compiled on first use
 (a run evaluates only a few of them); ``load(validate=True)``, which the tests use,
-compiles every one, so a bad pattern in the data file still fails loudly.
+compiles every one, so a bad pattern in the data file still fails loudly, as a
+``triage.data.PatternError`` naming the file, the rule and the key.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
+from triage.data import DataError, compile_patterns
+from triage.data import load as load_data
 from triage.deferrals.reply import Reply
+
+RULES_FILE = "reply_rules.toml"
+CLASSES_FILE = "deferral_classes.toml"
 
 CLASSES = (
     "throttling", "connection-limit", "receiver-capacity", "ip-reputation", "blocklist",
@@ -33,7 +37,7 @@ _KEYS = {
 }
 
 
-class RuleError(ValueError):
+class RuleError(DataError):
     """The rule table is malformed (a packaging bug, caught by the tests)."""
 
 
@@ -79,7 +83,9 @@ class Rule:
 
     @cached_property
     def text(self) -> re.Pattern[str] | None:
-        return None if self.pattern is None else re.compile(self.pattern, re.IGNORECASE)
+        if self.pattern is None:
+            return None
+        return compile_patterns((self.pattern,), file=RULES_FILE, entry=self.id, key="text")[0]
 
     def is_transient(self, reply: Reply) -> bool:
         if self.transient is not None:
@@ -149,33 +155,16 @@ class RuleTable:
         return self.rules[-1]
 
 
-_DATA = Path(__file__).parent.parent / "data"
-
-
-def read_data(name: str) -> dict[str, Any]:
-    """A TOML file of triage/data (package data is installed as plain files)."""
-    with open(_DATA / name, "rb") as f:
-        return tomllib.load(f)
-
-
-def compile_all(rules: tuple[Rule, ...]) -> None:
-    """Compile every ``text`` regex now (a run compiles only those it evaluates)."""
-    for rule in rules:
-        try:
-            rule.text  # noqa: B018 - compiles and keeps the pattern
-        except re.error as exc:
-            raise RuleError(f"rule {rule.id!r}: {exc}") from exc
-
-
 def load(validate: bool = False) -> RuleTable:
-    rules = tuple(_rule(r) for r in read_data("reply_rules.toml")["rule"])
+    rules = tuple(_rule(r) for r in load_data(RULES_FILE)["rule"])
     if validate:
-        compile_all(rules)
+        for rule in rules:
+            rule.text  # noqa: B018 - compiles every pattern now: PatternError if one is bad
     ids = [r.id for r in rules]
     if len(ids) != len(set(ids)):
         raise RuleError("duplicate rule ids")
     classes = {}
-    for raw in read_data("deferral_classes.toml")["class"]:
+    for raw in load_data(CLASSES_FILE)["class"]:
         info = ClassInfo(raw["id"], raw.get("finding"), raw["title"], raw["description"],
                          raw["fix"], tuple(raw["sources"]))
         classes[info.id] = info

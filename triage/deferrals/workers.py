@@ -2,13 +2,11 @@
 
 Policy: only a regular, uncompressed file of at least ``SPLIT`` bytes whose head reads as
 Postfix is split, at the first newline after its middle. The child parses the second
-half into its own ``Aggregator`` and sends back the counters (pickled through a pipe);
-the parent parses the first half, then merges. Everything that depends on log order is
-merged in log order: the first half's values come first (samples, a host's first
-provider, a code's first reply), and each recipient's first retry outcome in the second
-half is replayed against the first half's pending set. When the merge could differ from
-one pass (a bounded table would fill, the child failed, the head was not Postfix after
-all) the child's result is dropped and the parent reads the second half itself.
+half into its own ``Aggregator`` and sends back its ``Counts`` (pickled through a pipe);
+the parent parses the first half, then ``Aggregator.merge`` folds them in as one pass
+would have (aggregate.py says how). When the merge could differ from one pass (a bounded
+table would fill, the child failed, the head was not Postfix after all) the child's
+result is dropped and the parent reads the second half itself.
 """
 
 from __future__ import annotations
@@ -19,25 +17,13 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from triage.deferrals import parsers, source
-from triage.deferrals.aggregate import (
-    _BUCKET_LIMIT,
-    _KEYS_LIMIT,
-    _RETRY_LIMIT,
-    _SAMPLES,
-    BOUNCED,
-    DELIVERED,
-    Aggregator,
-    Buckets,
-    InputStats,
-    merge_span,
-)
+from triage.deferrals.aggregate import Aggregator, Counts, InputStats
 from triage.deferrals.timeparse import Clock
 
 SPLIT = 32 << 20
-_TABLES = ("providers", "hosts", "domains", "ips", "forests")
 _SEAM_SEARCH = 4 << 20
 
 
@@ -115,9 +101,8 @@ def _seam(path: str, stream: BinaryIO, split: int) -> int | None:
     return None if cut < 0 else middle + cut + 1
 
 
-def _work(fd: int, seam: int, clock: Clock, parent: Aggregator, block: int) -> dict[str, Any]:
-    agg = Aggregator(parent.classifier)
-    agg.firsts = {}
+def _work(fd: int, seam: int, clock: Clock, parent: Aggregator, block: int) -> Counts:
+    agg = Aggregator(parent.classifier, follows=True)
     stats = agg.begin("")
     stats.format = "postfix"
     parser = parsers.make("postfix", agg, stats, clock)
@@ -125,9 +110,7 @@ def _work(fd: int, seam: int, clock: Clock, parent: Aggregator, block: int) -> d
         stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
         parser.feed(chunk)
     parser.close()
-    state = {name: value for name, value in vars(agg).items() if name != "classifier"}
-    state["iso_seen"] = getattr(parser, "iso_seen", False)
-    return state
+    return agg.counts()
 
 
 def handlers(agg: Aggregator, stats: InputStats) -> tuple[Callable[[bytes], None],
@@ -148,8 +131,15 @@ def head(stream: BinaryIO, half: Half) -> BinaryIO:
     return cast(BinaryIO, _Head(stream, half.seam))
 
 
-def collect(half: Half) -> dict[str, Any] | None:
-    """The child's state (None when it failed)."""
+def join(half: Half, agg: Aggregator) -> bool:
+    """Wait for the child and merge its counts into ``agg``; False (nothing changed) when
+    the parent must read the second half itself."""
+    counts = _collect(half)
+    return counts is not None and agg.merge(counts)
+
+
+def _collect(half: Half) -> Counts | None:
+    """The child's counts (None when it failed)."""
     parts = []
     try:
         while data := os.read(half.pipe, 1 << 20):
@@ -160,10 +150,10 @@ def collect(half: Half) -> dict[str, Any] | None:
     try:
         import pickle
 
-        state: dict[str, Any] = pickle.loads(b"".join(parts))
+        counts = pickle.loads(b"".join(parts))
     except Exception:  # noqa: BLE001 - a child that died mid-way: read the half here
         return None
-    return state
+    return counts if isinstance(counts, Counts) else None
 
 
 def abandon(half: Half) -> None:
@@ -175,100 +165,3 @@ def abandon(half: Half) -> None:
     os.close(half.pipe)
     os.waitpid(half.pid, 0)
 
-
-def merge(agg: Aggregator, stats: InputStats, child: dict[str, Any]) -> bool:
-    """Fold the child's state into ``agg`` as one pass would have; False (nothing changed)
-    when that cannot be guaranteed, and the parent must read the second half itself."""
-    if not _exact(agg, stats, child):
-        return False
-    cstats: InputStats = child["inputs"][0]
-    stats.lines += cstats.lines
-    stats.events += cstats.events
-    stats.unparsed += cstats.unparsed
-    stats.error = cstats.error or stats.error
-    if child["iso_seen"]:
-        stats.zoned = cstats.zoned
-    _retries(agg, child)
-    agg.totals.update(child["totals"])
-    agg.classes.update(child["classes"])
-    for name in _TABLES:
-        table: dict[str, list[int]] = getattr(agg, name)
-        for key, row in child[name].items():
-            into = table.setdefault(key, [0, 0, 0, 0])
-            for i, value in enumerate(row):
-                into[i] += value
-    for key, value in child["host_provider"].items():
-        agg.host_provider.setdefault(key, value)
-    for key, info in child["forest_info"].items():
-        agg.forest_info.setdefault(key, info)
-    for provider, (lo, hi) in child["provider_span"].items():
-        span = agg.provider_span.get(provider)
-        if span is None:
-            agg.provider_span[provider] = [lo, hi]
-        elif lo or hi:  # [0.0, 0.0]: the child saw this provider without a time stamp
-            span[0], span[1] = min(span[0] or lo, lo), max(span[1], hi)
-    _codes(agg, child)
-    counts = child["timeline"].counts
-    for key, row in counts.items():
-        into = agg.timeline.counts.setdefault(key, [0, 0, 0, 0])
-        for i, value in enumerate(row):
-            into[i] += value
-    for key, (lo, hi) in child["timeline"].deferred_span.items():
-        merge_span(agg.timeline.deferred_span, key, lo, hi)
-    latest = agg.timeline.delivered_last
-    for key, ts in child["timeline"].delivered_last.items():
-        latest[key] = max(ts, latest.get(key, ts))
-    agg.span(child["first"], child["last"])
-    agg.unparsed_samples = (agg.unparsed_samples + child["unparsed_samples"])[:_SAMPLES]
-    agg.relog_samples = (agg.relog_samples + child["relog_samples"])[:_SAMPLES]
-    return True
-
-
-def _exact(agg: Aggregator, stats: InputStats, child: dict[str, Any]) -> bool:
-    """One pass would have filled no bounded table and tracked every recipient."""
-    if stats.format != "postfix" or child["retry"]["untracked"] or agg.retry["untracked"]:
-        return False
-    if len(agg.pending) + child["retry"]["deferred_recipients"] >= _RETRY_LIMIT:
-        return False
-    timeline: Buckets = child["timeline"]
-    if timeline.width != agg.timeline.width or agg.timeline.width != Buckets().width:
-        return False
-    if len(agg.timeline.counts) + len(timeline.counts) >= _BUCKET_LIMIT:
-        return False
-    return all(len(getattr(agg, name)) + len(child[name]) < _KEYS_LIMIT
-               for name in (*_TABLES, "codes"))
-
-
-def _retries(agg: Aggregator, child: dict[str, Any]) -> None:
-    """Replay each recipient's first outcome in the second half against the first half's
-    pending set: a delivery or bounce settles it there, a deferral was no new recipient."""
-    pending, retry = agg.pending, agg.retry
-    for key, first in child["firsts"].items():
-        if key in pending:
-            pending.discard(key)
-            if first == DELIVERED:
-                retry["later_delivered"] += 1
-            elif first == BOUNCED:
-                retry["later_bounced"] += 1
-            else:
-                retry["deferred_recipients"] -= 1
-    retry.update(child["retry"])
-    pending.update(child["pending"])
-
-
-def _codes(agg: Aggregator, child: dict[str, Any]) -> None:
-    for key, theirs in child["codes"].items():
-        ours = agg.codes.get(key)
-        if ours is None:
-            agg.codes[key] = theirs
-            continue
-        ours.count += theirs.count
-        ours.deferred += theirs.deferred
-        ours.bounced += theirs.bounced
-        if theirs.first is not None:
-            ours.first = theirs.first if ours.first is None else min(ours.first, theirs.first)
-        if theirs.last is not None:
-            ours.last = theirs.last if ours.last is None else max(ours.last, theirs.last)
-        if not ours.sample and theirs.sample:
-            ours.sample, ours.sample_host = theirs.sample, theirs.sample_host
-            ours.sample_ts = theirs.sample_ts

@@ -12,6 +12,10 @@ def _cell(text: str) -> str:
 
 
 def render(report: Report) -> str:
+    if report.command == "check":
+        from triage.report.sections import check
+
+        return "\n".join(check.markdown(report.to_dict())) + "\n"
     lines = [f"# triage {report.command}", ""]
     lines.append(f"Generated {report.generated_at.strftime('%Y-%m-%dT%H:%M:%SZ')}.")
     lines.append("")

@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from triage.report.layout import DEFAULT_WIDTH
 from triage.report.model import Report
 from triage.sanitize import clean
 
@@ -28,7 +29,12 @@ def section(command: str, kind: str) -> Callable[[Mapping[str, Any]], list[str]]
     return renderer
 
 
-def render(report: Report) -> str:
+def render(report: Report, *, width: int = DEFAULT_WIDTH, brief: bool = False) -> str:
+    """The report as text; ``width`` and ``brief`` shape ``check`` (other commands ignore them)."""
+    if report.command == "check":
+        from triage.report.sections import check
+
+        return "\n".join(check.text(report.to_dict(), width=width, brief=brief)).rstrip() + "\n"
     lines: list[str] = []
     body_renderer = section(report.command, "text")
     if body_renderer is not None:

@@ -15,9 +15,10 @@ from triage.checks.dkim.lookup import Origin, lookup_selectors
 from triage.checks.dkim.message import Message, verify_signatures
 from triage.checks.dkim.result import DkimResult, MessageReport
 from triage.checks.dkim.selectors import Catalog, load_catalog
-from triage.checks.dmarc.orgdomain import SuffixList
 from triage.dns.names import normalise
 from triage.dns.resolver import Resolver
+from triage.domains.names import to_ascii
+from triage.domains.psl import SuffixList
 
 
 def plan_selectors(
@@ -51,7 +52,11 @@ async def check_dkim(
     catalog: Catalog | None = None,
     psl: SuffixList | None = None,
 ) -> DkimResult:
-    domain = normalise(domain)
+    """``domain`` may be typed with U-labels; ValueError when it cannot be a domain name.
+
+    ``psl``: the run's shared list, for signature alignment (one is built when None).
+    """
+    domain = to_ascii(domain)
     catalog = catalog or load_catalog()
     plan = plan_selectors(domain, selectors, message, catalog)
     if message is None:

@@ -156,10 +156,8 @@ def _meaning(meanings: dict[str, dict[str, str]], table: str, key: str | None) -
 
 def load_meanings() -> dict[str, dict[str, str]]:
     """Meanings of Microsoft's SCL/SFV/CAT/compauth values (triage/data), read once per run."""
-    import tomllib
-    from importlib import resources
+    from triage.data import load
 
-    text = resources.files("triage").joinpath("data/microsoft_antispam.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = load("microsoft_antispam.toml")
     return {table: {str(k).upper(): str(v) for k, v in rows.items()}
             for table, rows in data.items()}

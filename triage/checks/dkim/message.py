@@ -20,11 +20,12 @@ from dkim.util import InvalidTagValueList, parse_tag_value
 
 from triage.checks.dkim.keyrecord import KeyStatus, looks_like_key
 from triage.checks.dkim.lookup import judge_answer, key_name
-from triage.checks.dmarc.alignment import relaxed
-from triage.checks.dmarc.orgdomain import SuffixList
 from triage.dns.answer import Answer
-from triage.dns.names import normalise
 from triage.dns.resolver import Resolver
+from triage.domains.alignment import RELAXED, aligned
+from triage.domains.names import canonical
+from triage.domains.psl import SuffixList
+from triage.domains.treewalk import org_domains
 from triage.sanitize import clean
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -91,7 +92,7 @@ def _from_domain(values: list[str]) -> str | None:
         if "@" in address:
             domain = address.rsplit("@", 1)[1].strip().strip(">").lower()
             if domain:
-                return normalise(domain)
+                return canonical(domain)
     return None
 
 
@@ -106,10 +107,19 @@ async def verify_signatures(
     domains = sorted({t["d"] for t in tags if t.get("d")})
     alignment: dict[str, bool | None] = dict.fromkeys(domains)
     if message.from_domain:
-        from_domain = message.from_domain
-        flags = await asyncio.gather(*(relaxed(resolver, d, from_domain, psl) for d in domains))
-        alignment = dict(zip(domains, flags, strict=True))
+        alignment = await _relaxed(resolver, domains, message.from_domain, psl)
     return tuple(_verify_one(message, i, t, answers, alignment) for i, t in enumerate(tags))
+
+
+async def _relaxed(resolver: Resolver, domains: list[str], from_domain: str,
+                   psl: SuffixList) -> dict[str, bool | None]:
+    """Relaxed alignment of each ``d=`` with the From domain, by DMARC's rule."""
+    names = [from_domain, *(d for d in domains if d != from_domain)]
+    if len(names) == 1:
+        return dict.fromkeys(domains, True)
+    found = await asyncio.gather(*(org_domains(resolver, n, psl) for n in names))
+    orgs = dict(zip(names, found, strict=True))
+    return {d: aligned(d, from_domain, RELAXED, orgs[d], orgs[from_domain]) for d in domains}
 
 
 def _tags(value: bytes) -> dict[str, str]:
@@ -121,7 +131,7 @@ def _tags(value: bytes) -> dict[str, str]:
            for k, v in parsed.items()}
     for key in ("d", "s"):
         if key in out:
-            out[key] = normalise(out[key])
+            out[key] = canonical(out[key])
     return out
 
 

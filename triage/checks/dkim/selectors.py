@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
+
+from triage.data import text as data_text
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 
@@ -74,5 +75,4 @@ def _target(item: dict[str, str]) -> TargetHint:
 
 
 def load_catalog() -> Catalog:
-    text = resources.files("triage").joinpath("data/dkim_selectors.toml").read_text("utf-8")
-    return parse_catalog(text)
+    return parse_catalog(data_text("dkim_selectors.toml"))

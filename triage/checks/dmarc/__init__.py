@@ -5,7 +5,6 @@ returns a ``DmarcResult`` (the contract's ``dmarc`` fields and findings).
 """
 
 from triage.checks.dmarc.check import check_dmarc
-from triage.checks.dmarc.orgdomain import SuffixList
 from triage.checks.dmarc.result import DmarcResult
 
-__all__ = ["DmarcResult", "SuffixList", "check_dmarc"]
+__all__ = ["DmarcResult", "check_dmarc"]

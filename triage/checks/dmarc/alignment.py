@@ -1,9 +1,9 @@
-"""Identifier alignment (RFC 7489 §3.1, RFC 9989 "Identifier Alignment").
+"""The DMARC check's alignment verdicts: every identifier given, judged at once.
 
-Strict: the identifier equals the domain. Relaxed: the same Organizational
-Domain. While receivers are mixed, relaxed alignment is only "aligned" when the
-PSL (RFC 7489) and the Tree Walk (RFC 9989) both say so; when no DMARC record
-exists anywhere the Tree Walk has nothing to go on and the PSL alone decides.
+The rule itself (strict, relaxed over the PSL and the Tree Walk) is
+``triage.domains.alignment.aligned``, shared with DKIM's signature alignment;
+this module finds the identifiers' Organizational Domains through DNS and keeps
+the evidence for the report.
 
 ``unknown`` means the identifier was not given: the ``dmarc`` command judges
 SPF only for ``--mail-from`` and DKIM only for ``--dkim-domain``.
@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.checks.dmarc.discovery import org_domains
-from triage.checks.dmarc.orgdomain import SuffixList
 from triage.dns.resolver import Resolver
+from triage.domains.alignment import aligned
+from triage.domains.psl import SuffixList
+from triage.domains.treewalk import OrgDomains, org_domains
 
 
 class Aligned(enum.Enum):
@@ -33,7 +34,7 @@ class IdentifierAlignment:
     identifier: str
     mode: str  # r | s
     aligned: bool
-    org_domains: tuple[str, str | None]  # (PSL, tree walk or None: no record found)
+    org_domains: OrgDomains  # (PSL, tree walk or None: no record found)
 
     def to_dict(self) -> dict[str, Any]:
         return {"identifier": self.identifier, "mode": "strict" if self.mode == "s" else "relaxed",
@@ -57,14 +58,15 @@ class Alignment:
 
 
 async def align(
-    resolver: Resolver, domain: str, domain_orgs: tuple[str, str], modes: tuple[str, str],
-    mail_from: str | None, dkim_domains: Sequence[str], psl: SuffixList, use_tree: bool,
+    resolver: Resolver, domain: str, domain_orgs: OrgDomains, modes: tuple[str, str],
+    mail_from: str | None, dkim_domains: Sequence[str], psl: SuffixList,
 ) -> Alignment:
-    """``modes`` is (aspf, adkim); ``domain_orgs`` is the domain's (PSL, tree walk) orgs."""
+    """``modes`` is (aspf, adkim); ``domain_orgs`` is the domain's (PSL, tree walk or None)."""
     names = ([mail_from] if mail_from else []) + list(dkim_domains)
     orgs = await asyncio.gather(*(org_domains(resolver, n, psl) for n in names))
     judged = [
-        _judge(name, domain, domain_orgs, orgs_of, mode, use_tree)
+        IdentifierAlignment(name, mode, aligned(name, domain, mode, orgs_of, domain_orgs),
+                            orgs_of)
         for name, orgs_of, mode in zip(
             names, orgs, [modes[0]] * bool(mail_from) + [modes[1]] * len(dkim_domains),
             strict=True)
@@ -73,27 +75,6 @@ async def align(
     dkim_detail = tuple(judged[1:] if mail_from else judged)
     return Alignment(_state([spf_detail] if spf_detail else []), _state(dkim_detail),
                      spf_detail, dkim_detail)
-
-
-def _judge(name: str, domain: str, domain_orgs: tuple[str, str], orgs: tuple[str, str | None],
-           mode: str, use_tree: bool) -> IdentifierAlignment:
-    if mode == "s":
-        ok = name == domain
-    else:
-        ok = name == domain or (orgs[0] == domain_orgs[0]
-                                and (not use_tree or (orgs[1] or name) == domain_orgs[1]))
-    return IdentifierAlignment(name, mode, ok, orgs)
-
-
-async def relaxed(resolver: Resolver, identifier: str, domain: str, psl: SuffixList) -> bool:
-    """Relaxed alignment of one identifier with a domain, judged as ``align`` does."""
-    if identifier == domain:
-        return True
-    (psl_a, tree_a), (psl_b, tree_b) = await asyncio.gather(
-        org_domains(resolver, identifier, psl), org_domains(resolver, domain, psl))
-    if psl_a != psl_b:
-        return False
-    return tree_b is None or (tree_a or identifier) == tree_b
 
 
 def _state(items: Sequence[IdentifierAlignment]) -> Aligned:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from triage.checks.dmarc import judge
 from triage.checks.dmarc.alignment import align
 from triage.checks.dmarc.discovery import NameLookup, State, Walk, walk
-from triage.checks.dmarc.orgdomain import SuffixList
 from triage.checks.dmarc.policy import for_domain, policies
 from triage.checks.dmarc.reports import Destination, check_destinations
 from triage.checks.dmarc.result import DmarcResult
 from triage.dns.answer import Status
-from triage.dns.names import normalise
 from triage.dns.resolver import Resolver
+from triage.domains.names import canonical, to_ascii
+from triage.domains.psl import SuffixList
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,11 @@ async def check_dmarc(
     dkim_domains: Sequence[str] = (),
     psl: SuffixList | None = None,
 ) -> DmarcResult:
-    domain = normalise(domain)
+    """``domain`` may be typed with U-labels; ValueError when it cannot be a domain name.
+
+    ``psl``: the run's shared list (one is built when None).
+    """
+    domain = to_ascii(domain)
     psl = psl or SuffixList()
     found = await walk(resolver, domain, psl)
     psl_org = psl.org_domain(domain)
@@ -89,9 +93,8 @@ async def check_dmarc(
         destinations = await check_destinations(resolver, record, chosen.domain,
                                                 (psl_org, tree_org or domain))
     modes = (record.mode("aspf"), record.mode("adkim")) if record else ("r", "r")
-    alignment = await align(resolver, domain, (psl_org, tree_org or domain), modes,
-                            _domain_of(mail_from), [normalise(d) for d in dkim_domains], psl,
-                            use_tree=tree_org is not None)
+    alignment = await align(resolver, domain, (psl_org, tree_org), modes,
+                            _domain_of(mail_from), [canonical(d) for d in dkim_domains], psl)
     findings = judge.ignored(found.lookups) + judge.findings(domain, choice, policy,
                                                              destinations, alignment)
     return DmarcResult(
@@ -114,4 +117,4 @@ def _org_lookup(found: Walk, tree_org: str | None, psl_org: str) -> NameLookup |
 def _domain_of(value: str | None) -> str | None:
     if not value:
         return None
-    return normalise(value.rsplit("@", 1)[-1]) or None
+    return canonical(value.rsplit("@", 1)[-1]) or None

@@ -1,10 +1,9 @@
 """Find the DMARC records that govern a domain: RFC 7489 (PSL) and RFC 9989 (DNS Tree Walk).
 
 Every name either method may need is queried at once: ``_dmarc.<domain>``, then
-the RFC 9989 walk (at most 8 names: after the domain, jump to 7 labels when it
-has more, then one label less each time, down to the TLD), which includes the
-PSL Organizational Domain. Each name's outcome is a value (``NameLookup``): a
-timeout is ``error``, never "no record".
+the RFC 9989 walk (``triage.domains.treewalk``: at most 8 names, down to the TLD),
+which includes the PSL Organizational Domain. Each name's outcome is a value
+(``NameLookup``): a timeout is ``error``, never "no record".
 """
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ import asyncio
 import enum
 from dataclasses import dataclass
 
-from triage.checks.dmarc.orgdomain import SuffixList
-from triage.checks.dmarc.record import DmarcRecord, is_dmarc, parse_record
+from triage.checks.dmarc.record import DmarcRecord, parse_record
 from triage.dns.answer import Answer, Status
 from triage.dns.resolver import Resolver
+from triage.domains.psl import SuffixList
+from triage.domains.treewalk import is_dmarc, tree_org, walk_domains
 from triage.sanitize import clean
 
-MAX_WALK = 8
 SHOWN = 600
 
 
@@ -49,18 +48,6 @@ class NameLookup:
         return {"name": self.name, "state": self.state.value, "dns_status": self.dns_status,
                 "detail": self.detail or None, "records": list(self.records),
                 "cname_chain": list(self.cnames)}
-
-
-def walk_domains(domain: str) -> list[str]:
-    """RFC 9989's DNS Tree Walk, as the domains whose ``_dmarc`` names are queried."""
-    labels = domain.split(".")
-    out = [domain]
-    count = len(labels)
-    count = 7 if count >= MAX_WALK else count - 1
-    while count >= 1 and len(out) < MAX_WALK:
-        out.append(".".join(labels[-count:]))
-        count -= 1
-    return out
 
 
 def judge(domain: str, answer: Answer) -> NameLookup:
@@ -100,18 +87,9 @@ class Walk:
 
     def tree_org(self) -> str | None:
         """RFC 9989 Organizational Domain, or None when the walk found no record."""
-        found = [lk for lk in self.walked() if lk.state is State.FOUND and lk.record]
-        if not found:
-            return None
-        start = self.lookups[0].domain
-        for lookup in found:  # longest name first
-            assert lookup.record is not None
-            if lookup.record.value("psd") == "n":
-                return lookup.domain
-            if lookup.record.value("psd") == "y" and lookup.domain != start:
-                below = start.split(".")[-(len(lookup.domain.split(".")) + 1):]
-                return ".".join(below)
-        return found[-1].domain
+        found = [(lk.domain, lk.record.psd) for lk in self.lookups
+                 if lk.state is State.FOUND and lk.record]
+        return tree_org(self.lookups[0].domain, found)
 
     def psd_record(self) -> NameLookup | None:
         """A Public Suffix Domain's record (psd=y) found by the walk, if any."""
@@ -128,12 +106,6 @@ async def walk(resolver: Resolver, domain: str, psl: SuffixList) -> Walk:
         domains.append(psl_org)
     answers = await asyncio.gather(*(resolver.query(f"_dmarc.{d}", "TXT") for d in domains))
     return Walk(tuple(judge(d, a) for d, a in zip(domains, answers, strict=True)))
-
-
-async def org_domains(resolver: Resolver, name: str, psl: SuffixList) -> tuple[str, str | None]:
-    """(PSL Organizational Domain, Tree Walk one or None when the walk found no record)."""
-    found = await walk(resolver, name, psl)
-    return psl.org_domain(name), found.tree_org()
 
 
 def status_is_void(answer: Answer) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from triage.domains.treewalk import is_dmarc, psd_value
 from triage.sanitize import clean
 
 POLICIES = ("none", "quarantine", "reject")
@@ -20,15 +21,9 @@ KNOWN = ("v", "p", "sp", "np", "psd", "t", "adkim", "aspf", "fo", "rua", "ruf",
          "pct", "rf", "ri")
 OBSOLETE = ("pct", "rf", "ri")
 _TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_VERSION = re.compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)", re.IGNORECASE)
 _STARTS = re.compile(r"^\s*v\s*=\s*DMARC1", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"!(\d+)([kmgt]?)$", re.IGNORECASE)
-
-
-def is_dmarc(text: str) -> bool:
-    """A record receivers would consider: it starts with ``v=DMARC1``."""
-    return _VERSION.match(text) is not None
 
 
 def near_miss(text: str) -> bool:
@@ -75,8 +70,7 @@ class DmarcRecord:
 
     @property
     def psd(self) -> str:
-        value = self.value("psd")
-        return value if value in ("y", "n") else "u"
+        return psd_value(self.text)  # the one reading the Tree Walk uses too
 
     def mode(self, tag: str) -> str:
         """adkim/aspf: ``s`` strict or ``r`` relaxed (the default)."""

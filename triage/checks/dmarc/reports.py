@@ -18,9 +18,10 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from triage.checks.dmarc.record import DmarcRecord, ReportUri, is_dmarc
+from triage.checks.dmarc.record import DmarcRecord, ReportUri
 from triage.dns.answer import Answer, Status
 from triage.dns.resolver import Resolver
+from triage.domains.treewalk import is_dmarc
 from triage.sanitize import clean
 
 

@@ -9,9 +9,10 @@
 """
 
 from triage.checks.dnsbl.catalog import Catalog, DnsblList, Kind, TargetKind, load_catalog
-from triage.checks.dnsbl.check import DnsblResult, ListResult, check_dnsbl
+from triage.checks.dnsbl.check import check_dnsbl
 from triage.checks.dnsbl.interpret import ListStatus
 from triage.checks.dnsbl.query import parse_target, parse_zone, valid_key
+from triage.checks.dnsbl.result import DnsblResult, ListResult
 from triage.checks.dnsbl.select import select_lists, zone_problem
 
 __all__ = [

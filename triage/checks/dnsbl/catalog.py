@@ -12,9 +12,9 @@ import ipaddress
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import Any
 
+from triage.data import load
 from triage.findings import Severity
 
 DQS_KEY = "spamhaus-dqs"
@@ -139,9 +139,7 @@ def generic_list(zone: str) -> DnsblList:
 def load_catalog(text: str | None = None) -> Catalog:
     """Parse dnsbls.toml (the packaged file unless ``text`` is given); KeyError/ValueError
     when the data is malformed (a packaging bug, caught by the catalog tests)."""
-    if text is None:
-        text = resources.files("triage").joinpath("data/dnsbls.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = tomllib.loads(text) if text is not None else load("dnsbls.toml")
     sets = {name: tuple(_code(c) for c in raw["code"])
             for name, raw in data.get("code_set", {}).items()}
     lists = tuple(_list(raw, sets) for raw in data.get("list", []))

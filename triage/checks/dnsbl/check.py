@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
-from triage.checks.dnsbl.catalog import Catalog, CodeClass, DnsblList, Kind, load_catalog
+from triage.checks.dnsbl.catalog import Catalog, DnsblList, load_catalog
 from triage.checks.dnsbl.findings import (
     dead_finding,
     list_findings,
@@ -28,12 +27,12 @@ from triage.checks.dnsbl.query import (
     query_name,
     registrable,
 )
+from triage.checks.dnsbl.result import DnsblResult, ListResult, SelfTest
 from triage.checks.dnsbl.select import select_lists
 from triage.checks.dnsbl.selftest import (
     MUST_LIST,
     MUST_NOT_LIST,
     OVERRULED,
-    SelfTest,
     applies,
     broken_finding,
     missing_finding,
@@ -41,66 +40,11 @@ from triage.checks.dnsbl.selftest import (
 from triage.dns.answer import Answer
 from triage.dns.names import to_wire_name
 from triage.dns.resolver import Resolver
+from triage.domains.psl import SuffixList
 from triage.findings import Finding
 from triage.sanitize import clean
 
 REASON_CHARS = 300  # a TXT reason is shown at most this long
-
-
-@dataclass(frozen=True)
-class ListResult:
-    dnsbl: DnsblList
-    query: str  # the query name as shown (key replaced)
-    reading: Reading
-    reason: str | None  # the list's TXT record for a listing or refusal, sanitised
-    self_test: SelfTest | None = None  # RFC 5782 test entries (IPv4 lists, IP targets)
-
-    @property
-    def kind(self) -> Kind:
-        """A mixed list (ZEN) reports ``policy`` when every listing code is a policy code."""
-        listing = [c for c in self.reading.codes if c.cls in (CodeClass.LISTED, CodeClass.POLICY)]
-        if listing and all(c.cls is CodeClass.POLICY for c in listing):
-            return Kind.POLICY
-        return self.dnsbl.kind
-
-    def evidence(self) -> dict[str, Any]:
-        return {
-            "zone": self.dnsbl.zone,
-            "query": self.query,
-            "codes": [c.value for c in self.reading.codes],
-            "meanings": [c.meaning for c in self.reading.codes],
-            "reason": self.reason,
-            "detail": self.reading.detail,
-            "delist_url": self.dnsbl.delist_url,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "zone": self.dnsbl.zone,
-            "name": self.dnsbl.name,
-            "kind": self.kind.value,
-            "status": self.reading.status.value,
-            "codes": [c.value for c in self.reading.codes],
-            "meanings": [c.meaning for c in self.reading.codes],
-            "reason": self.reason,
-            "delist_url": self.dnsbl.delist_url,
-            "detail": self.reading.detail,
-            "self_test": None if self.self_test is None else self.self_test.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
-class DnsblResult:
-    target: str
-    lists: tuple[ListResult, ...]
-    findings: tuple[Finding, ...]
-
-    @property
-    def listed(self) -> bool:
-        return any(r.reading.status is ListStatus.LISTED for r in self.lists)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "lists": [r.to_dict() for r in self.lists]}
 
 
 async def check_dnsbl(
@@ -112,16 +56,20 @@ async def check_dnsbl(
     *,
     defaults: bool = True,
     catalog: Catalog | None = None,
+    psl: SuffixList | None = None,
 ) -> DnsblResult:
     """Ask the default lists (unless ``defaults`` is false) and ``zones`` about ``target``.
 
     ``nameservers`` are the resolvers the run uses, to warn about public ones.
-    ValueError when ``target`` is neither an IP address nor a domain name.
+    ValueError when ``target`` is neither an IP address nor a domain name (U-labels
+    are converted). ``psl``: the run's shared list, for lists that take the registrable
+    domain (one is built when None and such a list is asked).
     """
     parsed = parse_target(target)
     catalog = catalog or load_catalog()
     selection = select_lists(catalog, parsed.kind, zones, defaults, key)
-    base = registrable(parsed) if any(d.registrable for d in selection.lists) else parsed
+    base = (registrable(parsed, psl or SuffixList())
+            if any(d.registrable for d in selection.lists) else parsed)
     tested = [d for d in selection.lists if applies(parsed, d)]
     # the target's queries and the test entries' all go out at once
     answers = await asyncio.gather(

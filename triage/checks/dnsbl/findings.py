@@ -14,7 +14,7 @@ from triage.checks.dnsbl.interpret import TOO_LONG, Code, ListStatus
 from triage.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from triage.checks.dnsbl.check import ListResult
+    from triage.checks.dnsbl.result import ListResult
 
 RFC5782 = "RFC 5782"
 SPAMHAUS_ERRORS = "https://www.spamhaus.org/news/article/788/"

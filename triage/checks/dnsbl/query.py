@@ -12,11 +12,9 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-import dns.exception
-import dns.name
-
 from triage.checks.dnsbl.catalog import TargetKind
-from triage.dns.names import normalise
+from triage.domains.names import to_ascii
+from triage.domains.psl import SuffixList
 from triage.sanitize import clean
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -65,14 +63,12 @@ def valid_key(key: str) -> bool:
     return bool(_DQS_KEY.match(key))
 
 
-def registrable(target: Target) -> Target:
+def registrable(target: Target, psl: SuffixList) -> Target:
     """The registrable domain of a host-name target (``mail.example.co.uk`` ->
     ``example.co.uk``), for lists that hold registered domains only (SURBL, URIBL)."""
     if target.kind is not TargetKind.DOMAIN:
         return target
-    from publicsuffixlist import PublicSuffixList
-
-    base = PublicSuffixList().privatesuffix(target.text)
+    base = psl.registrable(target.text)
     if base is None or base == target.text:
         return target
     return Target(base, TargetKind.DOMAIN, base)
@@ -107,16 +103,11 @@ def _reverse6(address: ipaddress.IPv6Address) -> str:
 
 def _domain(value: str) -> str | None:
     """The A-label form of a domain name with at least two labels, or None."""
-    if not value or any(c.isspace() for c in value):
-        return None
     try:
-        name = dns.name.from_unicode(value).to_text(omit_final_dot=True)
-    except (dns.exception.DNSException, UnicodeError, ValueError):
+        name = to_ascii(value)  # refuses "192.0.2" and friends too
+    except ValueError:
         return None
-    name = normalise(name)
     labels = name.split(".")
-    if len(labels) < 2 or len(name) > 253 or not all(_LABEL.match(label) for label in labels):
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return None
-    if labels[-1].isdigit():
-        return None  # "192.0.2" and friends: not a domain
     return name

@@ -12,16 +12,12 @@ query already.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from triage.checks.dnsbl.catalog import DnsblList, TargetKind
 from triage.checks.dnsbl.interpret import ListStatus, Reading
 from triage.checks.dnsbl.query import Target, parse_target
+from triage.checks.dnsbl.result import ListResult, SelfTest
 from triage.findings import Finding, Severity
-
-if TYPE_CHECKING:
-    from triage.checks.dnsbl.check import ListResult
 
 MUST_LIST = parse_target("127.0.0.2")
 MUST_NOT_LIST = parse_target("127.0.0.1")
@@ -29,26 +25,6 @@ RFC5782_TEST = "RFC 5782 §5"
 # the target's reading on a list that lists everything
 OVERRULED = Reading(ListStatus.ERROR, detail="the list also lists 127.0.0.1, which RFC 5782 "
                     "forbids: it answers every query as listed")
-
-
-@dataclass(frozen=True)
-class SelfTest:
-    """How the list read its two test entries."""
-
-    loopback: Reading  # 127.0.0.1: must be clean
-    test_entry: Reading  # 127.0.0.2: must be listed
-
-    @property
-    def lists_everything(self) -> bool:
-        return self.loopback.status is ListStatus.LISTED
-
-    @property
-    def test_entry_missing(self) -> bool:
-        return self.test_entry.status is ListStatus.CLEAN
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"127.0.0.1": self.loopback.status.value,
-                "127.0.0.2": self.test_entry.status.value}
 
 
 def applies(target: Target, dnsbl: DnsblList) -> bool:

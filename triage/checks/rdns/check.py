@@ -9,101 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from dataclasses import dataclass
 
 import dns.reversename
 
 from triage.checks.rdns.findings import helo_findings, ptr_findings
-from triage.checks.rdns.generic import GenericDetector, GenericMatch
+from triage.checks.rdns.generic import GenericDetector
 from triage.checks.rdns.helo import HeloName, parse_helo
+from triage.checks.rdns.result import Forward, HeloResult, IpAddress, PtrOutcome, RdnsResult
 from triage.dns.answer import Answer
 from triage.dns.names import normalise
 from triage.dns.resolver import Resolver
-from triage.findings import Finding
+from triage.domains.psl import SuffixList
 from triage.sanitize import clean
 
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_FORWARD = 10  # PTR names whose A/AAAA are looked up; all names are reported
 NAME_CHARS = 255  # a PTR name is shown at most this long
-
-
-@dataclass(frozen=True)
-class Forward:
-    """The A/AAAA answers of one PTR name, judged against the IP."""
-
-    name: str  # as shown (sanitised)
-    addresses: tuple[str, ...]
-    confirmed: bool
-    failure: str | None  # the IP family's lookup failed: "timeout", "servfail", ...
-
-    def evidence(self) -> dict[str, object]:
-        return {"name": self.name, "addresses": list(self.addresses), "failure": self.failure}
-
-
-@dataclass(frozen=True)
-class HeloResult:
-    name: str
-    resolves: bool | None  # null: the lookup failed, or an address literal
-    matches_ip: bool | None
-    matches_ptr: bool
-    addresses: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "resolves": self.resolves,
-            "matches_ip": self.matches_ip,
-            "matches_ptr": self.matches_ptr,
-        }
-
-
-@dataclass(frozen=True)
-class RdnsResult:
-    ip: str
-    ptr: tuple[str, ...]
-    fcrdns: bool | None  # null: a lookup failed before anything was confirmed
-    confirmed: tuple[str, ...]  # the PTR names whose A/AAAA contain the IP
-    generic: tuple[GenericMatch, ...]
-    helo: HeloResult | None
-    findings: tuple[Finding, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "ip": self.ip,
-            "ptr": list(self.ptr),
-            "fcrdns": self.fcrdns,
-            "confirmed": list(self.confirmed),
-            "helo": self.helo.to_dict() if self.helo is not None else None,
-        }
-
-
-@dataclass(frozen=True)
-class PtrOutcome:
-    """Everything the PTR side found, for the finding builders."""
-
-    ip: IpAddress
-    answer: Answer
-    names: tuple[str, ...]  # sanitised, deduplicated, in answer order
-    forwards: tuple[Forward, ...]
-    generic: tuple[GenericMatch, ...]
-
-    @property
-    def failed(self) -> bool:
-        return self.answer.status.is_error
-
-    @property
-    def confirmed(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.forwards if f.confirmed)
-
-    @property
-    def fcrdns(self) -> bool | None:
-        if self.failed:
-            return None
-        if self.confirmed:
-            return True
-        if any(f.failure for f in self.forwards):
-            return None
-        return False
 
 
 def parse_ip(text: str) -> IpAddress:
@@ -125,15 +45,21 @@ async def check_rdns(
     ip: str,
     helo: str | None = None,
     detector: GenericDetector | None = None,
+    psl: SuffixList | None = None,
 ) -> RdnsResult:
-    """Check ``ip``'s reverse DNS and, with ``helo``, the HELO name against it."""
+    """Check ``ip``'s reverse DNS and, with ``helo``, the HELO name against it.
+
+    A HELO typed with U-labels is judged in its A-label form. ``psl``: the run's
+    shared list, for the generic-name test (one is built when None and no
+    ``detector`` is given).
+    """
     address = parse_ip(ip)
     helo_name = parse_helo(helo) if helo is not None else None
     reverse = normalise(dns.reversename.from_address(str(address)).to_text())
     ptr_answer, helo_answers = await asyncio.gather(
         resolver.query(reverse, "PTR"), _lookup_helo(resolver, helo_name)
     )
-    outcome = await _ptr_outcome(resolver, address, ptr_answer, detector or GenericDetector())
+    outcome = await _ptr_outcome(resolver, address, ptr_answer, detector or GenericDetector(psl))
     findings = list(ptr_findings(outcome, MAX_FORWARD))
     helo_result = None
     if helo_name is not None:

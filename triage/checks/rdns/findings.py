@@ -17,8 +17,8 @@ from triage.findings import Finding, Severity
 from triage.sanitize import clean
 
 if TYPE_CHECKING:
-    from triage.checks.rdns.check import HeloResult, PtrOutcome
     from triage.checks.rdns.helo import HeloName
+    from triage.checks.rdns.result import HeloResult, PtrOutcome
 
 GMAIL = "https://support.google.com/a/answer/81126"
 RFC5321_HELO = "RFC 5321 §4.1.4"

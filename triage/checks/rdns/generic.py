@@ -12,12 +12,13 @@ import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-from publicsuffixlist import PublicSuffixList
+from triage.data import compile_patterns, load
+from triage.domains.psl import SuffixList
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+DATA_FILE = "generic_ptr.toml"
 _TOKEN = re.compile(r"[a-z]+")
 
 
@@ -43,26 +44,27 @@ class GenericMatch:
 
 def load_patterns(text: str | None = None) -> GenericPatterns:
     """Parse generic_ptr.toml (the packaged file unless ``text`` is given)."""
-    if text is None:
-        text = resources.files("triage").joinpath("data/generic_ptr.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = tomllib.loads(text) if text is not None else load(DATA_FILE)
     return GenericPatterns(
-        keywords=tuple(_rule(r) for r in data.get("keyword", [])),
-        exempt=tuple(_rule(r) for r in data.get("exempt", [])),
+        keywords=tuple(_rule(r, f"keyword[{i}]") for i, r in enumerate(data.get("keyword", []))),
+        exempt=tuple(_rule(r, f"exempt[{i}]") for i, r in enumerate(data.get("exempt", []))),
         names=frozenset(n.lower() for n in data.get("names", [])),
     )
 
 
-def _rule(raw: dict[str, Any]) -> Rule:
-    return Rule(re.compile(f"(?:{raw['pattern']})", re.IGNORECASE), raw["meaning"], raw["source"])
+def _rule(raw: dict[str, Any], entry: str) -> Rule:
+    (pattern,) = compile_patterns((f"(?:{raw['pattern']})",), file=DATA_FILE, entry=entry,
+                                  key="pattern")
+    return Rule(pattern, raw["meaning"], raw["source"])
 
 
 class GenericDetector:
-    """One per run: the patterns and the Public Suffix List, loaded once."""
+    """One per run: the patterns loaded once, the run's Public Suffix List (one built if None)."""
 
-    def __init__(self, patterns: GenericPatterns | None = None) -> None:
+    def __init__(self, psl: SuffixList | None = None,
+                 patterns: GenericPatterns | None = None) -> None:
         self._patterns = patterns or load_patterns()
-        self._psl = PublicSuffixList()
+        self._psl = psl or SuffixList()
 
     def match(self, name: str, ip: IpAddress) -> GenericMatch | None:
         lowered = name.lower().rstrip(".")
@@ -81,7 +83,7 @@ class GenericDetector:
         return None
 
     def _host_part(self, name: str) -> str:
-        registrable = self._psl.privatesuffix(name)
+        registrable = self._psl.registrable(name)
         if registrable is None or registrable == name:
             # no registrable domain (a bare suffix) or the name is the domain itself
             return "" if registrable == name else name

@@ -12,7 +12,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from triage.dns.names import normalise, to_wire_name
+from triage.dns.names import to_wire_name
+from triage.domains.names import canonical
 from triage.sanitize import clean
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -39,7 +40,7 @@ def parse_helo(raw: str) -> HeloName:
         literal = _address_literal(text[1:-1])
         why = "is an address literal, not a host name" if literal else "is a malformed literal"
         return HeloName(shown, None, False, literal, why)
-    name = normalise(text)
+    name = canonical(text)
     problem: str | None = fqdn_problem(name)
     printable = _PRINTABLE.match(name) is not None
     queryable = "." in name and printable and to_wire_name(name) is not None

@@ -69,11 +69,11 @@ class Parser:
     def _failure(self, bounce: bool, seconds: float | None, text: str, host: str | None,
                  domain: str | None, key: int, ip: str | None) -> None:
         if "retry time not reached" in text:
-            self.agg.relog(self.stats, seconds, text.strip(), key)
+            self.agg.relog(self.stats, seconds, text.strip(), key, domain)
             return
         if "retry timeout exceeded" in text:
             self.agg.note("expired")
-            self.agg.pending.discard(key)
+            self.agg.expire(key)
             return
         smtp = _SMTP.search(text)
         if smtp:

@@ -58,7 +58,7 @@ class Parser(JsonParser):
                 self.agg.delivered(self.stats, seconds, host, domain, key, ip)
             elif kind == "Expiration":
                 self.agg.note("expired")
-                self.agg.pending.discard(key)
+                self.agg.expire(key)
             else:
                 slot = DEFERRED if kind == "TransientFailure" else BOUNCED
                 self.agg.failed(self.stats, slot, seconds, text or kind, host, domain, key,

@@ -65,7 +65,6 @@ class Parser:
         # failures of this chunk: (slot, reply, host, domain, dsn, minute) ->
         # [verdict, count, first time, earliest, latest], in order of first appearance
         self._failed: dict[_Group, list[Any]] = {}
-        self.iso_seen = False  # an RFC 3339 stamp set ``stats.zoned`` (workers merge it)
 
     def feed(self, chunk: bytes) -> None:
         """Deliveries are counted per (minute, relay, domain) and added at the chunk's end;
@@ -154,11 +153,11 @@ class Parser:
         if status not in (b"deferred", b"bounced"):
             return
         reply, said_host, relog = self._reply(text or b"")
-        if relog:
-            self.agg.relog(self.stats, seconds, reply, key)
-            return
         if host is None:
             host = said_host
+        if relog:
+            self.agg.relog(self.stats, seconds, reply, key, domain, host)
+            return
         slot = DEFERRED if status == b"deferred" else BOUNCED
         # one aggregator call per reply, host, domain and time bucket at the chunk's end
         window = None if seconds is None else int(seconds) // BUCKET_SECONDS
@@ -168,7 +167,7 @@ class Parser:
             verdict = self.agg.classifier.classify(reply, host, domain, dsn.decode())
             if host:  # a host's first provider is taken in log order
                 self.agg.host_provider.setdefault(host, verdict.provider)
-            self._failed[group] = [verdict, 1, seconds, seconds, seconds]
+            row = self._failed[group] = [verdict, 1, seconds, seconds, seconds]
         else:
             row[1] += 1
             if seconds is not None:
@@ -176,15 +175,16 @@ class Parser:
                     row[3] = seconds
                 elif seconds > row[4]:
                     row[4] = seconds
-        self.agg.track(key, slot)
+        self.agg.track(key, slot, row[0].provider)
 
     def _reply(self, text: bytes) -> tuple[str, str | None, bool]:
         """(reply, host named in it, relog?) for a status text, cached on the raw bytes."""
         found = self._replies.get(text)
         if found is None:
             reply = text.decode("utf-8", "replace")
-            if reply.startswith(_SUSPENDED):
-                found = (reply, None, True)
+            if reply.startswith(_SUSPENDED):  # the host that failed is named in it
+                rest = reply[len(_SUSPENDED):]
+                found = (reply, strip_postfix(rest)[1] or _connect_host(rest), True)
             else:
                 reply, said_host, _stage = strip_postfix(reply)
                 found = (reply, said_host or _connect_host(reply), False)
@@ -228,7 +228,7 @@ class Parser:
         return host
 
     def _iso(self, ts: bytes) -> float | None:
-        self.iso_seen = True
+        self.stats.zone_seen = True
         self.stats.zoned = ts.endswith(b"Z") or b"+" in ts[10:] or b"-" in ts[10:]
         return self.clock.iso(ts.decode("ascii", "replace"))
 

@@ -1,0 +1,102 @@
+"""``triage check DOMAIN --ip IP``: every check, the deferral sample, and the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from triage.cli.run import OutputSpec
+    from triage.dns.stack import DnsConfig
+
+from triage.cli.options import dns_options, output_options
+
+
+@click.command("check")
+@click.argument("domain")
+@click.option("--ip", "ips", multiple=True, required=True, metavar="IP",
+              help="Sending IP address (repeatable).")
+@click.option("--helo", metavar="NAME",
+              help="HELO/EHLO name; default: each IP's PTR name when it has exactly one.")
+@click.option("--mail-from", "mail_from", metavar="DOMAIN",
+              help="Envelope (Return-Path) domain; default: DOMAIN.")
+@click.option("--selector", "selectors", multiple=True, metavar="S",
+              help="DKIM selector (repeatable); default: a list of common selectors.")
+@click.option("--deferrals", "deferrals", multiple=True, metavar="FILE",
+              help="MTA log or reply sample to analyse (repeatable; .gz; - for stdin).")
+@click.option("--message", "message", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE.eml", help="A sample message whose DKIM signatures to verify.")
+@click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.svg",
+              help="Write the deferral timeline (rate per provider) as SVG.")
+@click.option("--brief", is_flag=True,
+              help="Print only the verdict, the checks and the first step.")
+@click.option("--window", "window", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              metavar="MINUTES", help="Escalation window: Microsoft deferrals this long "
+              "without recovery mean escalate.")
+@click.option("--watch-rate", type=click.FloatRange(min=0, max=100), default=1.0,
+              show_default=True, metavar="PERCENT",
+              help="Deferral rate from which a provider is in the watch band.")
+@click.option("--act-rate", type=click.FloatRange(min=0, max=100), default=5.0,
+              show_default=True, metavar="PERCENT",
+              help="Deferral rate above which a provider is in the act band.")
+@dns_options
+@output_options
+def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str | None,
+            selectors: tuple[str, ...], deferrals: tuple[str, ...], message: Path | None,
+            chart: Path | None, brief: bool, window: float, watch_rate: float,
+            act_rate: float, dns: DnsConfig, out: OutputSpec) -> None:
+    """Check a sending DOMAIN and its IPs, read the deferrals, and say what to do:
+    healthy, wait, fix-sender or escalate."""
+    from dataclasses import replace
+
+    from triage.cli.run import conclude, usage_error
+    from triage.runner import run_dns
+    from triage.sanitize import clean
+    from triage.sender import check_sender, request
+    from triage.verdict import Policy
+
+    if act_rate < watch_rate:
+        usage_error("--act-rate must not be below --watch-rate")
+    policy = Policy(watch=watch_rate / 100, act=act_rate / 100, window_minutes=window)
+    req = request(domain, ips, helo, mail_from, selectors, deferrals, message)
+    inputs = {
+        "domain": req.domain, "ips": [str(ip) for ip in req.ips],
+        "helo": clean(req.helo, 255) if req.helo else None, "mail_from": req.mail_from,
+        "selectors": list(req.selectors), "deferrals": [clean(p, 500) for p in req.deferrals],
+        "message": clean(req.message_path, 500) if req.message_path else None,
+    }
+
+    async def job(ctx: Any) -> Any:
+        result = await check_sender(ctx, req, policy)
+        if chart is not None:
+            _write_chart(chart, result)
+            result = replace(result, chart=_link(chart, out.output))
+        return result
+
+    outcome = run_dns("check", inputs, dns, job, out.fail_on, gate=lambda r: r.gating())
+    conclude(outcome, replace(out, brief=brief))
+
+
+def _link(chart: Path, output: Path | None) -> str:
+    """The chart as the report should name it: relative to the report file's folder, so
+    the two can be attached to a ticket side by side."""
+    import os
+
+    base = output.parent if output is not None else Path.cwd()
+    try:
+        return os.path.relpath(chart.resolve(), base.resolve())
+    except ValueError:  # another drive
+        return str(chart)
+
+
+def _write_chart(path: Path, result: Any) -> None:
+    from triage.cli.run import Failure
+    from triage.report.chart import svg
+
+    timeline = result.deferrals.to_dict()["timeline"] if result.deferrals is not None else []
+    try:
+        path.write_text(svg(timeline), encoding="utf-8")
+    except OSError as exc:
+        raise Failure(f"cannot write {path}: {exc.strerror or exc}", 3) from None

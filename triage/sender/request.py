@@ -1,0 +1,73 @@
+"""The inputs of ``triage check``, validated before any DNS query leaves.
+
+An invalid IP or domain, an unreadable ``--deferrals`` file or ``--message`` is an
+``InputError`` (exit 2) here, so a run never spends its DNS time to fail on a typo.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from triage.checks import inputs
+from triage.errors import InputError
+from triage.sanitize import clean
+
+if TYPE_CHECKING:
+    from triage.checks.dkim.message import Message
+
+IP = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class SenderRequest:
+    domain: str  # the header-From domain, A-labels
+    ips: tuple[IP, ...]
+    helo: str | None  # as given; None: each IP's PTR name when it has exactly one
+    mail_from: str  # the envelope domain (default: domain)
+    selectors: tuple[str, ...]
+    deferrals: tuple[str, ...]  # paths ("-" is stdin)
+    message: Message | None
+    message_path: str | None
+
+
+def _ip(text: str) -> IP:
+    from triage.checks.rdns.entry import address
+
+    return address(text)
+
+
+def _readable(path: str) -> str:
+    if path == "-":
+        return path
+    from triage.deferrals import InputUnreadable
+    from triage.deferrals.source import open_input
+
+    try:
+        open_input(path).close()
+    except InputUnreadable as exc:
+        raise InputError(clean(str(exc), 300)) from None
+    return path
+
+
+def request(domain: str, ips: tuple[str, ...], helo: str | None = None,
+            mail_from: str | None = None, selectors: tuple[str, ...] = (),
+            deferrals: tuple[str, ...] = (), message: Path | None = None) -> SenderRequest:
+    if not ips:
+        raise InputError("give at least one --ip (the sending address)")
+    name = inputs.domain(domain)
+    addresses = tuple(dict.fromkeys(_ip(ip) for ip in ips))
+    envelope = inputs.mail_domain(mail_from) if mail_from else name
+    chosen = tuple(dict.fromkeys(inputs.selector(s) for s in selectors))
+    if deferrals.count("-") > 1:
+        raise InputError("standard input (-) can be read only once")
+    paths = tuple(_readable(p) for p in deferrals)
+    parsed = None
+    if message is not None:
+        from triage.checks.dkim.entry import read_message
+
+        parsed = read_message(message)
+    return SenderRequest(name, addresses, helo.strip() if helo else None, envelope, chosen, paths,
+                         parsed, str(message) if message is not None else None)
