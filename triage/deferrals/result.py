@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage.findings import Finding
+from triage.record import Record
 
 
 @dataclass(frozen=True)
-class InputRow:
+class InputRow(Record):
     """One input as read: ``format`` as detected (``unknown``, ``empty`` included)."""
 
     path: str
@@ -26,13 +27,10 @@ class InputRow:
     unparsed: int
     error: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "format": self.format, "lines": self.lines,
-                "events": self.events, "unparsed": self.unparsed, "error": self.error}
 
 
 @dataclass(frozen=True)
-class Totals:
+class Totals(Record):
     attempts: int
     delivered: int
     deferred: int
@@ -41,14 +39,10 @@ class Totals:
     unparsed_lines: int
     expired: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"attempts": self.attempts, "delivered": self.delivered,
-                "deferred": self.deferred, "bounced": self.bounced, "relogs": self.relogs,
-                "unparsed_lines": self.unparsed_lines, "expired": self.expired}
 
 
 @dataclass(frozen=True)
-class Retries:
+class Retries(Record):
     """Deferred recipients and what became of them; ``untracked`` only in the totals
     (None, and left out of the JSON, per provider)."""
 
@@ -59,16 +53,14 @@ class Retries:
     untracked: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"deferred_recipients": self.deferred_recipients,
-               "later_delivered": self.later_delivered, "later_bounced": self.later_bounced,
-               "still_pending": self.still_pending}
-        if self.untracked is not None:
-            out["untracked"] = self.untracked
+        out = super().to_dict()
+        if self.untracked is None:
+            del out["untracked"]
         return out
 
 
 @dataclass(frozen=True)
-class StreakInfo:
+class StreakInfo(Record):
     """The longest run of deferrals to one provider (duration.py)."""
 
     start: str | None
@@ -77,13 +69,12 @@ class StreakInfo:
     recovered: bool
     stage: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "minutes": self.minutes,
-                "recovered": self.recovered, "stage": self.stage}
 
 
 @dataclass(frozen=True)
-class ProviderStats:
+class ProviderStats(Record):
+    JSON_OMIT = frozenset({"name"})  # the name is the key in ``by_provider``
+
     name: str
     attempts: int
     delivered: int
@@ -97,20 +88,13 @@ class ProviderStats:
     streak: StreakInfo | None
     retries: Retries
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``by_provider`` value (the name is its key)."""
-        return {"attempts": self.attempts, "delivered": self.delivered,
-                "deferred": self.deferred, "bounced": self.bounced,
-                "deferral_rate": self.deferral_rate, "band": self.band,
-                "first_seen": self.first_seen, "last_seen": self.last_seen,
-                "minutes": self.minutes,
-                "streak": None if self.streak is None else self.streak.to_dict(),
-                "retries": self.retries.to_dict()}
 
 
 @dataclass(frozen=True)
-class CodeRow:
+class CodeRow(Record):
     """One (reply, enhanced code, token, rule, provider) with its counts and sample."""
+
+    JSON_NAMES = {"cls": "class"}
 
     reply: int | None
     enhanced: str | None
@@ -131,30 +115,19 @@ class CodeRow:
     forest: str | None
     region: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"reply": self.reply, "enhanced": self.enhanced, "token": self.token,
-                "class": self.cls, "provider": self.provider, "rule": self.rule,
-                "transient": self.transient, "will_not_clear": self.will_not_clear,
-                "action": self.action, "count": self.count, "deferred": self.deferred,
-                "bounced": self.bounced, "first_seen": self.first_seen,
-                "last_seen": self.last_seen, "sample": self.sample, "host": self.host,
-                "forest": self.forest, "region": self.region}
 
 
 @dataclass(frozen=True)
-class Window:
+class Window(Record):
     first_seen: str | None
     last_seen: str | None
     minutes: float | None
     timezone: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"first_seen": self.first_seen, "last_seen": self.last_seen,
-                "minutes": self.minutes, "timezone": self.timezone}
 
 
 @dataclass(frozen=True)
-class ScopeRow:
+class ScopeRow(Record):
     """One recipient domain, receiving host, sending IP or forest."""
 
     name: str
@@ -164,10 +137,6 @@ class ScopeRow:
     bounced: int
     deferral_rate: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "attempts": self.attempts, "delivered": self.delivered,
-                "deferred": self.deferred, "bounced": self.bounced,
-                "deferral_rate": self.deferral_rate}
 
 
 @dataclass(frozen=True)
@@ -176,8 +145,6 @@ class HostRow(ScopeRow):
 
     provider: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return super().to_dict() | {"provider": self.provider}
 
 
 @dataclass(frozen=True)
@@ -187,12 +154,10 @@ class ForestRow(ScopeRow):
     region: str | None
     provider: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return super().to_dict() | {"region": self.region, "provider": self.provider}
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(Record):
     """The most affected of each kind (an "(other)" row is a plain ``ScopeRow``) and how
     many there were in all."""
 
@@ -202,16 +167,10 @@ class Scope:
     forests: tuple[ScopeRow, ...]
     distinct: Mapping[str, int]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"recipient_domains": [r.to_dict() for r in self.recipient_domains],
-                "receiving_hosts": [r.to_dict() for r in self.receiving_hosts],
-                "sending_ips": [r.to_dict() for r in self.sending_ips],
-                "forests": [r.to_dict() for r in self.forests],
-                "distinct": dict(self.distinct)}
 
 
 @dataclass(frozen=True)
-class ProviderCounts:
+class ProviderCounts(Record):
     """One provider's outcomes in one timeline bucket."""
 
     attempts: int
@@ -219,13 +178,10 @@ class ProviderCounts:
     deferred: int
     bounced: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"attempts": self.attempts, "delivered": self.delivered,
-                "deferred": self.deferred, "bounced": self.bounced}
 
 
 @dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(Record):
     start: str | None
     minutes: int
     delivered: int
@@ -233,14 +189,12 @@ class TimelineRow:
     bounced: int
     providers: Mapping[str, ProviderCounts]  # only providers with attempts in the bucket
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "minutes": self.minutes, "delivered": self.delivered,
-                "deferred": self.deferred, "bounced": self.bounced,
-                "providers": {k: v.to_dict() for k, v in self.providers.items()}}
 
 
 @dataclass(frozen=True)
-class DeferralResult:
+class DeferralResult(Record):
+    JSON_OMIT = frozenset({"findings"})  # reported beside the fields, not among them
+
     inputs: tuple[InputRow, ...]
     totals: Totals
     by_class: Mapping[str, int]
@@ -261,17 +215,3 @@ class DeferralResult:
     @property
     def has_input_lines(self) -> bool:
         return any(i.lines for i in self.inputs)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "inputs": [i.to_dict() for i in self.inputs],
-            "totals": self.totals.to_dict(),
-            "by_class": dict(self.by_class),
-            "by_provider": {k: v.to_dict() for k, v in self.by_provider.items()},
-            "codes": [c.to_dict() for c in self.codes],
-            "window": self.window.to_dict(),
-            "scope": self.scope.to_dict(),
-            "retries": self.retries.to_dict(),
-            "timeline": [t.to_dict() for t in self.timeline],
-            "relog_samples": list(self.relog_samples),
-        }

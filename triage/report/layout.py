@@ -18,19 +18,20 @@ _GAP = 2  # tabulate's "plain" format puts two spaces between columns
 _MIN_FLEX = 10
 
 
-def value(v: object, limit: int = 300) -> str:
-    """A JSON value as a person reads it: null "-", booleans yes/no, lists joined."""
+def value(v: object, limit: int = 300, null: str = "-") -> str:
+    """A JSON value as a person reads it: null as ``null``, booleans yes/no, lists joined
+    (never a Python repr such as None, True or ['x'])."""
     if v is None:
-        return "-"
+        return null
     if v is True:
         return "yes"
     if v is False:
         return "no"
     if isinstance(v, Mapping):
-        pairs = (f"{value(k, limit)} {value(x, limit)}" for k, x in v.items())
-        return ", ".join(pairs) if v else "-"
+        pairs = (f"{value(k, limit, null)} {value(x, limit, null)}" for k, x in v.items())
+        return ", ".join(pairs) if v else null
     if isinstance(v, list | tuple):
-        return ", ".join(value(x, limit) for x in v) if v else "-"
+        return ", ".join(value(x, limit, null) for x in v) if v else null
     if isinstance(v, float):
         return f"{v:g}"
     return clean(str(v), limit)

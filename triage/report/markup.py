@@ -10,8 +10,9 @@ escapes the characters that would start emphasis, links or HTML.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
+from triage.report import layout
 from triage.sanitize import clean
 
 NULL = "—"
@@ -22,20 +23,7 @@ _TICKS = re.compile(r"`+")
 
 def value(v: object, limit: int = 300) -> str:
     """A JSON value as prose text: null "—", booleans yes/no, lists joined (unescaped)."""
-    if v is None:
-        return NULL
-    if v is True:
-        return "yes"
-    if v is False:
-        return "no"
-    if isinstance(v, Mapping):
-        pairs = (f"{value(k, limit)} {value(x, limit)}" for k, x in v.items())
-        return ", ".join(pairs) if v else NULL
-    if isinstance(v, list | tuple):
-        return ", ".join(value(x, limit) for x in v) if v else NULL
-    if isinstance(v, float):
-        return f"{v:g}"
-    return clean(str(v), limit)
+    return layout.value(v, limit, NULL)
 
 
 def prose(v: object, limit: int = 2000) -> str:

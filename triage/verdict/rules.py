@@ -69,29 +69,25 @@ def posture(signals: Signals, policy: Policy) -> Match | None:
     return Match(codes, facts={"codes": ", ".join(codes)})
 
 
-def auth(signals: Signals, policy: Policy) -> Match | None:
-    worst = _worst(signals, "auth")
+def _any(signals: Signals, cls: str, names: tuple[str, ...] | None = None) -> Match | None:
+    """Any reply of class ``cls`` (from ``names`` only, if given): hard evidence, no rate."""
+    worst = _worst(signals, cls, names)
     if worst is None:
         return None
-    return Match(_codes(signals, "deferrals.auth_required"), worst.name,
-                 {"count": signals.codes("auth")})
+    return Match(_codes(signals, _CLASS_CODE[cls]), worst.name,
+                 {"count": signals.codes(cls, names)})
+
+
+def auth(signals: Signals, policy: Policy) -> Match | None:
+    return _any(signals, "auth")
 
 
 def microsoft_block(signals: Signals, policy: Policy) -> Match | None:
-    worst = _worst(signals, "blocklist", MICROSOFT)
-    if worst is None:
-        return None
-    return Match(_codes(signals, "deferrals.blocked"), worst.name,
-                 {"count": signals.codes("blocklist", MICROSOFT)})
+    return _any(signals, "blocklist", MICROSOFT)
 
 
 def blocklist(signals: Signals, policy: Policy) -> Match | None:
-    others = tuple(n for n in signals.providers if n not in MICROSOFT)
-    worst = _worst(signals, "blocklist", others)
-    if worst is None:
-        return None
-    return Match(_codes(signals, "deferrals.blocked"), worst.name,
-                 {"count": signals.codes("blocklist", others)})
+    return _any(signals, "blocklist", tuple(n for n in signals.providers if n not in MICROSOFT))
 
 
 def connection_limit(signals: Signals, policy: Policy) -> Match | None:
