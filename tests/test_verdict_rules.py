@@ -189,3 +189,14 @@ def test_every_rule_is_worded_and_documented() -> None:
         assert rule.id in texts.summary, rule.id
         assert f"`{rule.id}`" in doc, rule.id
     assert RULES[-1].id == "healthy"
+
+
+def test_escalation_warns_when_other_receivers_flag_the_ip_too() -> None:
+    reply = "550 5.7.606 Access denied, banned sending IP [192.0.2.10]. https://sender.office.com/"
+    v = decide(signals(provider(classes={"blocklist": 1}),
+                       provider("yahoo", attempts=50, classes={"ip-reputation": 1}),
+                       samples={("microsoft-365", "blocklist"): (reply,)},
+                       codes=("deferrals.blocked",)))
+    assert v.rule == "escalate.microsoft-block"
+    assert "yahoo" in v.steps[0] and "sender.office.com" in v.steps[1]
+    assert "(1 reply)" in v.summary

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=CheckResult)
 Job = Callable[[RunContext], Awaitable[R]]
-Gate = Callable[[Any], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def resolvers_in_use(config: DnsConfig) -> tuple[str, ...]:
 
 def run_dns(command: str, inputs: Mapping[str, Any], config: DnsConfig, job: Job[R],
             fail_on: FailOn, *, clock: Callable[[], datetime] = utc_now,
-            gate: Gate | None = None) -> Outcome:
+            gate: Callable[[R], Iterable[Finding]] | None = None) -> Outcome:
     """Build the resolver stack, run ``job(ctx)`` on one event loop, make the report.
 
     ``gate`` picks the findings that count for --fail-on (default: all of them)."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
     from triage.cli.run import OutputSpec
+    from triage.context import RunContext
     from triage.dns.stack import DnsConfig
+    from triage.sender import SenderResult
 
 from triage.cli.options import dns_options, output_options
 
@@ -54,7 +56,7 @@ def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str 
     from triage.cli.run import conclude, usage_error
     from triage.runner import run_dns
     from triage.sanitize import clean
-    from triage.sender import check_sender, request
+    from triage.sender import SenderResult, check_sender, request
     from triage.verdict import Policy
 
     if act_rate < watch_rate:
@@ -68,14 +70,14 @@ def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str 
         "message": clean(req.message_path, 500) if req.message_path else None,
     }
 
-    async def job(ctx: Any) -> Any:
+    async def job(ctx: RunContext) -> SenderResult:
         result = await check_sender(ctx, req, policy)
         if chart is not None:
             _write_chart(chart, result)
             result = replace(result, chart=_link(chart, out.output))
         return result
 
-    outcome = run_dns("check", inputs, dns, job, out.fail_on, gate=lambda r: r.gating())
+    outcome = run_dns("check", inputs, dns, job, out.fail_on, gate=SenderResult.gating)
     conclude(outcome, replace(out, brief=brief))
 
 
@@ -91,7 +93,7 @@ def _link(chart: Path, output: Path | None) -> str:
         return str(chart)
 
 
-def _write_chart(path: Path, result: Any) -> None:
+def _write_chart(path: Path, result: SenderResult) -> None:
     from triage.cli.run import Failure
     from triage.report.chart import svg
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from triage.checks.dkim.result import DkimResult
     from triage.cli.run import OutputSpec
+    from triage.context import RunContext
     from triage.dns.stack import DnsConfig
 
 from triage.cli.options import dns_options, output_options
@@ -50,7 +52,7 @@ def command(
         "message": str(message_path) if message_path else None,
     }
 
-    async def check(ctx: Any) -> Any:
+    async def check(ctx: RunContext) -> DkimResult:
         return await entry.run(ctx, req)
 
     run_dns_command("dkim", inputs, dns, check, out)

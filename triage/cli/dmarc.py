@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from triage.checks.dmarc.result import DmarcResult
     from triage.cli.run import OutputSpec
+    from triage.context import RunContext
     from triage.dns.stack import DnsConfig
 
 from triage.cli.options import dns_options, output_options
@@ -45,7 +47,7 @@ def command(
     inputs = {"domain": req.domain, "mail_from": req.mail_from,
               "dkim_domains": list(req.dkim_domains)}
 
-    async def check(ctx: Any) -> Any:
+    async def check(ctx: RunContext) -> DmarcResult:
         return await entry.run(ctx, req)
 
     run_dns_command("dmarc", inputs, dns, check, out)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from triage.checks.dnsbl.result import DnsblResult
     from triage.cli.run import OutputSpec
+    from triage.context import RunContext
 
 from triage.cli.options import dns_options, output_options
 from triage.cli.run import run_dns_command
@@ -59,7 +61,7 @@ def command(
         "dnsbl_key": req.key is not None,
     }
 
-    async def check(ctx: Any) -> Any:
+    async def check(ctx: RunContext) -> DnsblResult:
         return await entry.run(ctx, req)
 
     run_dns_command("dnsbl", inputs, dns, check, out)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from triage.checks.rdns.result import RdnsResult
     from triage.cli.run import OutputSpec
+    from triage.context import RunContext
     from triage.dns.stack import DnsConfig
 
 from triage.cli.options import dns_options, output_options
@@ -32,7 +34,7 @@ def command(
     req = entry.request(ip, helo)
     inputs = {"ip": str(req.ip), "helo": clean(helo, 255) if helo is not None else None}
 
-    async def check(ctx: Any) -> Any:
+    async def check(ctx: RunContext) -> RdnsResult:
         return await entry.run(ctx, req)
 
     run_dns_command("rdns", inputs, dns, check, out)

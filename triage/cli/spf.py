@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from triage.checks.spf.result import SpfResult
     from triage.cli.run import OutputSpec
+    from triage.context import RunContext
     from triage.dns.stack import DnsConfig
 
 from triage.cli.options import dns_options, output_options
@@ -41,7 +43,7 @@ def command(
         "helo": clean(helo, 300) if helo is not None else None,
     }
 
-    async def check(ctx: Any) -> Any:
+    async def check(ctx: RunContext) -> SpfResult:
         return await entry.run(ctx, req)
 
     run_dns_command("spf", inputs, dns, check, out)

@@ -47,6 +47,9 @@ def decide(signals: Signals, policy: Policy | None = None, texts: Texts | None =
 def _verdict(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Texts) -> Verdict:
     facts: dict[str, Any] = {"provider": match.provider or "-", "window":
                              f"{policy.window_minutes:g}", **match.facts}
+    if "count" in facts:
+        n = int(facts["count"])
+        facts["replies"] = f"{n} reply" if n == 1 else f"{n} replies"
     if rule.id == "healthy":
         facts["sample"] = (" and the deferral rates sit in the normal band (under "
                            f"{100 * policy.watch:g} %)" if signals.has_sample

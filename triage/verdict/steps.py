@@ -54,6 +54,7 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
         out += fixes(signals.deferral_findings.get("deferrals.auth_required", ()))
         out.append(s["republish"])
     elif rule.id == "escalate.microsoft-block":
+        out += _broader(signals, texts)
         out += _channels(signals, match.provider, texts)
         out += [s["package"], s["never"]]
     elif rule.id == "fix-sender.blocklist":
@@ -63,6 +64,7 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
     elif rule.id == "fix-sender.ip-reputation":
         out += [s["reputation"], s["queue"], s["never"]]
     elif rule.id == "escalate.sustained":
+        out += _broader(signals, texts)
         key = "sustained-outlook" if match.provider == "outlook.com" else "sustained-365"
         out += [texts.escalate[key], s["package"]]
         if match.provider == "microsoft-365":
@@ -85,6 +87,14 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
     else:
         out.append(s["monitor"])
     return list(dict.fromkeys(step.strip() for step in out if step.strip()))
+
+
+def _broader(signals: Signals, texts: Texts) -> list[str]:
+    """Playbook §3: when other receivers also flag the IP, it is the sender's problem
+    first; escalating before fixing it fails."""
+    others = sorted({p.name for p in signals.providers.values() if p.name not in MICROSOFT
+                     and (p.classes.get("ip-reputation") or p.classes.get("blocklist"))})
+    return [texts.steps["broader"].format(others=", ".join(others))] if others else []
 
 
 def _mta(texts: Texts, profile: str) -> list[str]:
