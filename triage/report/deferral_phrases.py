@@ -41,8 +41,8 @@ def window(w: Mapping[str, Any] | None) -> str:
     if not w or w.get("first_seen") is None:
         return "no time stamps in the input"
     zone = w.get("timezone")
-    zone_note = f", {clean(str(zone), 80)}" if zone else ""
-    return f"{w['first_seen']} to {w['last_seen']} ({w.get('minutes')} min{zone_note})"
+    zone_note = f"; times {clean(str(zone), 80)}" if zone else ""
+    return f"{w['first_seen']} to {w['last_seen']}, {w.get('minutes')} min{zone_note}"
 
 
 def totals(t: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from triage.findings import Finding, Severity
-from triage.verdict.signals import TEMPORARY
+from triage.verdict.signals import COMPLETED, TEMPORARY
 
 if TYPE_CHECKING:
     from triage.checks.dkim.keyrecord import KeyRecord
@@ -36,9 +36,12 @@ class Row:
 
 def status(findings: Iterable[Finding], check: str | None = None) -> str:
     mine = [f for f in findings if check is None or f.check == check]
-    if any(f.severity is Severity.ERROR and f.code not in TEMPORARY for f in mine):
+    failed_lookup = any(f.code in TEMPORARY for f in mine)
+    # "not authorized", "missing": not proven when the lookups behind them failed
+    if any(f.severity is Severity.ERROR and f.code not in TEMPORARY
+           and not (failed_lookup and f.code in COMPLETED) for f in mine):
         return "fail"
-    if any(f.code in TEMPORARY for f in mine):
+    if failed_lookup:
         return "inconclusive"
     if any(f.severity is Severity.WARNING for f in mine):
         return "warn"
@@ -113,11 +116,13 @@ def _rdns(ip: IpResults) -> list[Row]:
     else:
         h = r.helo
         how = "given" if ip.helo_source == "given" else "the PTR name"
-        facts = ("resolves" if h.resolves else "does not resolve",
+        facts: tuple[str, ...] = ("resolves" if h.resolves else "does not resolve",
                  "matches the IP" if h.matches_ip else "not the IP",
                  "matches the PTR" if h.matches_ptr else "not the PTR")
-        rows.append(Row("helo", h.name, status(r.findings, "helo"),
-                        f"{how}; " + ", ".join(facts)))
+        state = status(r.findings, "helo")
+        if h.resolves is None and state == "pass":  # its lookup failed: nothing proven
+            state, facts = "inconclusive", ("its lookup failed",)
+        rows.append(Row("helo", h.name, state, f"{how}; " + ", ".join(facts)))
     return rows
 
 

@@ -39,7 +39,8 @@ async def check_sender(ctx: RunContext, req: SenderRequest, policy: Policy | Non
     policy = policy or Policy()
     start = asyncio.create_task
     # the dependent chains first: tasks start in the order they are created
-    spf = [start(run_spf(ctx, spf_request(req.mail_from, str(ip), None, req.helo)))
+    spf = [start(run_spf(ctx, spf_request(req.mail_from, str(ip), f"postmaster@{req.mail_from}",
+                                          req.helo)))
            for ip in req.ips]
     guess = (req.domain,) if req.message is None else ()
     dmarc_first = start(_dmarc(ctx, req, guess))

@@ -151,7 +151,8 @@ def _evaluation(ev: Evaluation, ip: str, domain: str, seen: set[str]) -> Iterato
     elif err is not None:
         yield _f("spf.temperror", _E, f"SPF evaluation for {ip} ended in temperror: {err.reason}",
                  "retry later; check the name servers involved", detail, "RFC 7208 §2.6.6")
-    if ev.outcome is not Outcome.PASS:
+    if ev.outcome not in (Outcome.PASS, Outcome.TEMPERROR):
+        # a temperror proves nothing about the IP: spf.temperror says what happened
         yield _not_authorized(ev, ip, domain)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.report.layout import value
 from triage.sanitize import clean
 
 
@@ -22,7 +23,7 @@ def _rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("alignment SPF", body["alignment"]["spf"]),
         ("alignment DKIM", body["alignment"]["dkim"]),
     ]
-    return [(k, "-" if v is None else clean(str(v), 300)) for k, v in rows]
+    return [(k, value(v, 300)) for k, v in rows]
 
 
 def text(body: Mapping[str, Any]) -> list[str]:
