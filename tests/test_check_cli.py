@@ -56,7 +56,7 @@ def test_clean_sender_without_sample_is_healthy() -> None:
     assert r["verdict"]["rule"] == "healthy" and r["verdict"]["reasons"] == []
     assert {row["check"]: row["status"] for row in r["overview"]} == {
         "spf": "pass", "dkim": "pass", "dmarc": "pass", "rdns": "pass", "helo": "pass",
-        "dnsbl": "pass", "deferrals": "skipped"}
+        "dnsbl": "pass", "snds": "skipped", "posture": "pass", "deferrals": "skipped"}
     assert r["deferrals"] is None and r["checks"]["snds"] is None
 
 

@@ -26,8 +26,9 @@ LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 # (directory, log file, format): every real-MTA log of fixtures/logs
 REAL = [("postfix", "maillog", "postfix"), ("exim", "mainlog", "exim"),
-        ("postfix-suspended", "maillog", "postfix")]
-POSTFIX = ["postfix", "postfix-suspended"]
+        ("postfix-suspended", "maillog", "postfix"), ("postfix-second", "maillog", "postfix"),
+        ("exim-second", "mainlog", "exim")]
+POSTFIX = ["postfix", "postfix-suspended", "postfix-second"]
 SUSPENDED = "delivery temporarily suspended: "
 _STATUS = re.compile(r"^\w{3} [ \d]\d [\d:]{8} \S+ postfix/\w+\[\d+\]: (?P<qid>\w+): "
                      r"to=<(?P<rcpt>[^>]*)>, relay=(?P<relay>[^,]*), .*? "
@@ -256,3 +257,20 @@ def test_findings_carry_evidence_and_no_suppression_advice() -> None:
     assert all(c["first_seen"] for c in throttling.evidence["codes"])
     for f in result.findings:
         assert f.fix and "suppress" not in f.fix.lower().replace("never suppress", "")
+
+
+def test_second_log_greeting_storm_and_shared_messages() -> None:
+    """Plan ``second``: Yahoo and Gmail refuse every greeting at first (one deferral per
+    refusal; qmgr then suspends them: relogs), messages carry up to four recipients, and
+    the retry timers are longer (README)."""
+    lines, answers = statuses("postfix-second"), truth("postfix-second")
+    body = analyse([str(LOGS / "postfix-second" / "maillog")], NOW).to_dict()
+    storm = Counter("yahoo" if "[TSS04]" in a["reply"] else "google"
+                    for a in answers if a["stage"] == "connect")
+    assert storm["yahoo"] > 0 and storm["google"] > 0
+    for provider, domain in (("yahoo", "yahoo.com"), ("google", "gmail.com")):
+        later = sum(1 for a in answers if a["code"] // 100 == 4
+                    and (a["rcpt"] or "").endswith("@" + domain))
+        assert body["by_provider"][provider]["deferred"] == storm[provider] + later
+    assert max(Counter(s.qid for s in lines if s.status == "sent").values()) == 4
+    assert body["totals"]["relogs"] == sum(s.relog for s in lines) > 0

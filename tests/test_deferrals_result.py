@@ -24,9 +24,10 @@ def result() -> DeferralResult:
 def test_keys_in_report_order(result: DeferralResult) -> None:
     body = result.to_dict()
     assert list(body) == ["inputs", "totals", "by_class", "by_provider", "codes", "window",
-                          "scope", "retries", "timeline", "relog_samples"]
+                          "scope", "retries", "timeline", "relog_samples",
+                          "unparsed_samples"]
     assert list(body["inputs"][0]) == ["path", "format", "lines", "events", "unparsed",
-                                       "error"]
+                                       "error", "timezone"]
     assert list(body["totals"]) == ["attempts", "delivered", "deferred", "bounced", "relogs",
                                     "unparsed_lines", "expired"]
     assert list(body["by_provider"]["microsoft-365"]) == [

@@ -20,7 +20,7 @@ DOC = Path(__file__).parent.parent / "docs" / "deferral-classes.md"
 
 
 def test_tables_load_and_are_documented() -> None:
-    table = rules_mod.load(validate=True)  # every text regex compiles
+    table = rules_mod.load(validate=True, examples=True)  # every regex compiles
     doc = DOC.read_text()
     assert len(table.rules) > 50
     for rule in table.rules:
@@ -46,11 +46,16 @@ def test_bad_rule_is_rejected() -> None:
     with pytest.raises(rules_mod.RuleError):
         rules_mod._rule({"id": "x", "class": "nope", "action": "wait", "advice": "a",
                          "sources": ["s"]})
+    with pytest.raises(rules_mod.RuleError, match="example"):
+        rules_mod._examples("x", [])
+    with pytest.raises(rules_mod.RuleError):
+        rules_mod._rule({"id": "x", "class": "other", "action": "wait", "action_5xx": "nope",
+                         "advice": "a", "sources": ["s"]})
 
 
 def test_bad_pattern_names_the_file_the_entry_and_the_key() -> None:
     rule = rules_mod._rule({"id": "x", "class": "other", "action": "wait", "advice": "a",
-                            "sources": ["s"], "text": "busy ("})  # compiled on first use
+                            "sources": ["s"], "text": "busy ("})
     with pytest.raises(PatternError, match="reply_rules.toml: entry 'x', key 'text'"):
         rule.text  # noqa: B018
     good = providers_mod.load().providers[0]
@@ -90,7 +95,7 @@ def test_a_run_compiles_only_the_patterns_it_tries() -> None:
      "hotmail-com.olc.protection.outlook.com", "blocklist", "outlook.com",
      "ms.block-list-s3140"),
     ("550 5.7.515 Access denied, sending domain example.com doesn't meet the required "
-     "authentication level.", None, "auth", "other", "ms.5.7.515-auth-level"),
+     "authentication level.", None, "auth", "outlook.com", "ms.5.7.515-auth-level"),
     ("421 4.7.0 [TSS04] Messages from 203.0.113.9 temporarily deferred due to unexpected "
      "volume or user complaints - 4.16.55.1", None, "throttling", "yahoo",
      "yahoo.tss04-deferred"),
@@ -99,7 +104,9 @@ def test_a_run_compiles_only_the_patterns_it_tries() -> None:
     ("connect to mx.example.org[192.0.2.1]:25: Connection timed out", None, "network",
      "other", "local.connect-failed"),
     ("554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1",
-     "mx0a-001.pphosted.com", "blocklist", "other", "generic.public-blocklist"),
+     "mx0a-001.pphosted.com", "blocklist", "other", "blocklist.named"),
+    ("550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using rbl.example.net",
+     None, "blocklist", "other", "generic.public-blocklist"),
 ])
 def test_classification(reply: str, host: str | None, cls: str, provider: str,
                         rule: str) -> None:
@@ -174,3 +181,10 @@ def test_no_fix_suppresses_on_4xx() -> None:
         assert not re.search(r"(?<!never )(?<!Never )suppress(?! (?:the )?recipient only after)",
                              text.replace("Never suppress", "").replace("never suppress", "")
                              .replace("suppress the recipient only after", "")), text
+
+
+def test_sendmails_own_dns_failure_wording_is_class_dns() -> None:
+    """Sendmail writes a failed MX/A lookup as "Name server: HOST.: host name lookup
+    failure" (its own text, no remote code): the sender-side DNS class, never local."""
+    result = explain("Deferred: Name server: mx.down.example.: host name lookup failure")
+    assert result.to_dict()["class"] == "dns"

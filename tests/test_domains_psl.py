@@ -77,3 +77,21 @@ def test_dnsbl_uses_the_injected_list_for_registrable_domains(tmp_path: Path) ->
                                      ["multi.uribl.com"], defaults=False, psl=psl))
     assert psl.asked == 1
     assert result.target == "mail.example.co.uk"
+
+
+def test_a_label_names_match_the_lists_idn_rules() -> None:
+    """The list is matched in Unicode: every answer equals the library's own A-label
+    matching (the slower way), IDN rules with several labels included."""
+    from publicsuffixlist import PublicSuffixList
+
+    from triage.domains.psl import SuffixList
+
+    ours, theirs = SuffixList(), PublicSuffixList()
+    names = ["a.b.xn--gmqw5a.xn--j6w193g",  # 個人.香港: a two-label IDN rule
+             "xn--gmqw5a.xn--j6w193g", "mail.xn--bcher-kva.de", "news.example.co.uk",
+             "x.y.kawasaki.jp", "city.kawasaki.jp", "a.xn--fiqs8s", "deep.a.b.c.example.com",
+             "xn--80ak6aa92e.com", "foo.xn--p1ai", "github.io", "user.github.io"]
+    for name in names:
+        assert ours.registrable(name) == theirs.privatesuffix(name), name
+        assert ours.public_suffix(name) == theirs.publicsuffix(name), name
+        assert ours.is_public_suffix(name) == bool(theirs.is_public(name)), name

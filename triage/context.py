@@ -39,9 +39,12 @@ class RunContext:
     clock: Callable[[], datetime] = utc_now
     limits: Limits = field(default_factory=Limits)
     nameservers: tuple[str, ...] = ()  # the resolvers in use (DNSBLs warn about public ones)
+    suffixes: SuffixList | None = None  # a list already parsed (a fleet shares one)
 
     @cached_property
     def psl(self) -> SuffixList:
+        if self.suffixes is not None:
+            return self.suffixes
         from triage.domains.psl import SuffixList
 
         return SuffixList()

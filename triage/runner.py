@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from triage.context import RunContext, utc_now
 from triage.errors import InputError
+from triage.fetch import Fetcher, OfflineFetcher
 from triage.findings import FailOn, Finding, fails
 from triage.report.model import CheckResult, Report
 
 if TYPE_CHECKING:
+    from triage.dns.resolver import Resolver
     from triage.dns.stack import DnsConfig
 
 R = TypeVar("R", bound=CheckResult)
@@ -48,6 +50,32 @@ def resolvers_in_use(config: DnsConfig) -> tuple[str, ...]:
     return tuple(server.host for server in system_servers())
 
 
+def https_port() -> int:
+    """``TRIAGE_HTTPS_PORT`` replaces port 443 for URLs that name no port: a test hook
+    (docs/testing.md), read per run, never at import."""
+    import os
+
+    port = os.environ.get("TRIAGE_HTTPS_PORT", "").strip()
+    if not port:
+        return 443
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise InputError("TRIAGE_HTTPS_PORT must be a port number (1-65535)")
+    return int(port)
+
+
+def make_fetcher(config: DnsConfig, resolver: Resolver, port: int = 443) -> Fetcher:
+    """The HTTPS fetcher of a run: offline, every fetch fails "offline"; else httpx,
+    resolving names through the run's resolver."""
+    if config.offline:
+        return OfflineFetcher()
+    from triage.fetch_httpx import FetchConfig, HttpxFetcher
+
+    # connect within --timeout, complete within twice it (docs/cli.md)
+    return HttpxFetcher(resolver, FetchConfig(connect_timeout=config.timeout,
+                                              total_timeout=2 * config.timeout,
+                                              default_port=port))
+
+
 def run_dns(command: str, inputs: Mapping[str, Any], config: DnsConfig, job: Job[R],
             fail_on: FailOn, *, clock: Callable[[], datetime] = utc_now,
             gate: Callable[[R], Iterable[Finding]] | None = None) -> Outcome:
@@ -58,11 +86,14 @@ def run_dns(command: str, inputs: Mapping[str, Any], config: DnsConfig, job: Job
 
     from triage.dns.stack import build
 
+    port = https_port()
     try:
         stack = build(config)
     except (OSError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    ctx = RunContext(resolver=stack.resolver, clock=clock, nameservers=resolvers_in_use(config))
+    fetcher = make_fetcher(config, stack.resolver, port)
+    ctx = RunContext(resolver=stack.resolver, fetcher=fetcher, clock=clock,
+                     nameservers=resolvers_in_use(config))
     results: list[R] = []
 
     async def go() -> None:
@@ -70,7 +101,10 @@ def run_dns(command: str, inputs: Mapping[str, Any], config: DnsConfig, job: Job
         try:
             results.append(await job(ctx))
         finally:
-            await stack.close()
+            try:
+                await fetcher.close()
+            finally:
+                await stack.close()
 
     # A short run: no collector passes while answers arrive, and none over the whole
     # heap on the way out (frozen objects are skipped at interpreter exit too).

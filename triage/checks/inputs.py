@@ -17,9 +17,9 @@ def domain(text: str, what: str = "domain") -> str:
     try:
         name = to_ascii(text)
     except ValueError as exc:
-        raise InputError(f"invalid {what} {clean(text, 80)!r}: {exc}") from None
+        raise InputError(f"invalid {what} '{clean(text, 80)}': {exc}") from None
     if "." not in name:  # a mail domain has at least two labels
-        raise InputError(f"invalid {what} {clean(text, 80)!r}: not a fully-qualified name")
+        raise InputError(f"invalid {what} '{clean(text, 80)}': not a fully-qualified name")
     return name
 
 
@@ -34,5 +34,5 @@ def selector(text: str) -> str:
     if not name or any(
         not lb or len(lb) > 63 or not all(c.isalnum() or c in "-_" for c in lb) for lb in labels
     ):
-        raise InputError(f"invalid selector {clean(text, 80)!r}")
+        raise InputError(f"invalid selector '{clean(text, 80)}'")
     return name

@@ -32,6 +32,8 @@ CHECKS: Mapping[str, str] = MappingProxyType({
     "dmarc": "triage.checks.dmarc.entry",
     "rdns": "triage.checks.rdns.entry",
     "dnsbl": "triage.checks.dnsbl.entry",
+    "snds": "triage.checks.snds.entry",
+    "posture": "triage.checks.posture.entry",
 })
 
 

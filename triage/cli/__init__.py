@@ -27,6 +27,10 @@ COMMANDS: Mapping[str, str] = MappingProxyType({
     "dnsbl": "dnsbl",
     "deferrals": "deferrals",
     "explain": "explain",
+    "snds": "snds",
+    "posture": "posture",
+    "fleet": "fleet",
+    "merge": "merge",
 })
 
 
@@ -44,16 +48,16 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Errors raised below the CLI become one line and their exit code here."""
-        from triage.cli.run import Failure
+        from triage.cli.run import Failure, failure
         from triage.errors import TriageError
 
         try:
             return super().invoke(ctx)
         except TriageError as exc:
-            raise Failure(str(exc), exc.exit_code) from None
+            raise failure(str(exc), exc.exit_code) from None
         except click.UsageError as exc:  # one line, like every other input error
             where = exc.ctx.command_path if exc.ctx is not None else "triage"
-            raise Failure(f"{exc.format_message()} (see '{where} --help')", 2) from None
+            raise Failure(f"{exc.format_message()} (see '{where} --help')") from None
 
     @staticmethod
     def _available(name: str) -> bool:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from triage.dns.stack import DnsConfig
     from triage.sender import SenderResult
 
-from triage.cli.options import dns_options, output_options
+from triage.cli.options import dns_options, output_options, snds_options
 
 
 @click.command("check")
@@ -30,6 +30,10 @@ from triage.cli.options import dns_options, output_options
               help="MTA log or reply sample to analyse (repeatable; .gz; - for stdin).")
 @click.option("--message", "message", type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE.eml", help="A sample message whose DKIM signatures to verify.")
+@click.option("--dnsbl", "dnsbl_zones", multiple=True, metavar="ZONE",
+              help="Also ask this DNSBL zone (repeatable).")
+@click.option("--dnsbl-key", "dnsbl_key", envvar="TRIAGE_DNSBL_KEY", metavar="KEY",
+              help="Spamhaus DQS key (or TRIAGE_DNSBL_KEY); never printed.")
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.svg",
               help="Write the deferral timeline (rate per provider) as SVG.")
 @click.option("--brief", is_flag=True,
@@ -43,12 +47,15 @@ from triage.cli.options import dns_options, output_options
 @click.option("--act-rate", type=click.FloatRange(min=0, max=100), default=5.0,
               show_default=True, metavar="PERCENT",
               help="Deferral rate above which a provider is in the act band.")
+@snds_options
 @dns_options
 @output_options
 def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str | None,
             selectors: tuple[str, ...], deferrals: tuple[str, ...], message: Path | None,
-            chart: Path | None, brief: bool, window: float, watch_rate: float,
-            act_rate: float, dns: DnsConfig, out: OutputSpec) -> None:
+            dnsbl_zones: tuple[str, ...], dnsbl_key: str | None, chart: Path | None,
+            brief: bool, window: float, watch_rate: float, act_rate: float,
+            snds_key: str | None, snds_url: str | None, dns: DnsConfig,
+            out: OutputSpec) -> None:
     """Check a sending DOMAIN and its IPs, read the deferrals, and say what to do:
     healthy, wait, fix-sender or escalate."""
     from dataclasses import replace
@@ -62,12 +69,15 @@ def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str 
     if act_rate < watch_rate:
         usage_error("--act-rate must not be below --watch-rate")
     policy = Policy(watch=watch_rate / 100, act=act_rate / 100, window_minutes=window)
-    req = request(domain, ips, helo, mail_from, selectors, deferrals, message)
+    req = request(domain, ips, helo, mail_from, selectors, deferrals, message, dnsbl_zones,
+                  dnsbl_key, snds_key, snds_url)
     inputs = {
         "domain": req.domain, "ips": [str(ip) for ip in req.ips],
         "helo": clean(req.helo, 255) if req.helo else None, "mail_from": req.mail_from,
         "selectors": list(req.selectors), "deferrals": [clean(p, 500) for p in req.deferrals],
         "message": clean(req.message_path, 500) if req.message_path else None,
+        "dnsbl": list(req.dnsbl_zones), "dnsbl_key": req.dnsbl_key is not None,
+        "snds_url": req.snds.base if req.snds is not None else None,
     }
 
     async def job(ctx: RunContext) -> SenderResult:
@@ -94,11 +104,11 @@ def _link(chart: Path, output: Path | None) -> str:
 
 
 def _write_chart(path: Path, result: SenderResult) -> None:
-    from triage.cli.run import Failure
+    from triage.cli.run import CannotRunFailure
     from triage.report.chart import svg
 
     timeline = result.deferrals.to_dict()["timeline"] if result.deferrals is not None else []
     try:
         path.write_text(svg(timeline), encoding="utf-8")
     except OSError as exc:
-        raise Failure(f"cannot write {path}: {exc.strerror or exc}", 3) from None
+        raise CannotRunFailure(f"cannot write {path}: {exc.strerror or exc}") from None

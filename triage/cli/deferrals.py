@@ -14,7 +14,9 @@ from triage.cli.options import output_options
 
 
 def _progress(path: str, done: int) -> None:
-    click.echo(f"\rtriage: reading {path}: {done >> 20} MiB", err=True, nl=False)
+    from triage.sanitize import clean
+
+    click.echo(f"\rtriage: reading {clean(path, 200)}: {done >> 20} MiB", err=True, nl=False)
 
 
 @click.command("deferrals")

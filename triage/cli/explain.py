@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -11,6 +12,8 @@ if TYPE_CHECKING:
 
 from triage.cli.options import output_options
 
+STDIN_LIMIT = 64 * 1024  # a pasted bounce is a few KB; read no more than this
+
 
 @click.command("explain")
 @click.argument("reply")
@@ -18,13 +21,20 @@ from triage.cli.options import output_options
 @click.option("--domain", metavar="DOMAIN", help="Recipient domain the reply was for.")
 @output_options
 def command(reply: str, host: str | None, domain: str | None, out: OutputSpec) -> None:
-    """Classify one SMTP reply, e.g. "451 4.7.500 Server busy ... (S77714)"; no network."""
+    """Classify one SMTP reply, e.g. "451 4.7.500 Server busy ... (S77714)"; no network.
+
+    REPLY may be pasted as found (a DSN's Diagnostic-Code, an MTA log wording, a client
+    library's error text); "-" reads it from standard input.
+    """
     from triage.cli.run import run_offline_command, usage_error
     from triage.deferrals import explain
     from triage.sanitize import clean
 
+    if reply == "-":
+        raw = sys.stdin.buffer.read(STDIN_LIMIT)
+        reply = raw.decode("utf-8", "replace")
     if not reply.strip():
-        usage_error("REPLY is empty")
+        usage_error("REPLY is empty" + (" (nothing on standard input)" if reply == "" else ""))
     result = explain(reply, host=host, domain=domain)
     inputs = {
         "reply": clean(reply, 4000),

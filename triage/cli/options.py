@@ -101,3 +101,22 @@ def output_options(func: F) -> F:
     for option in reversed(options):
         decorated = option(decorated)
     return decorated  # type: ignore[no-any-return]
+
+
+def snds_options(func: F) -> F:
+    """``--snds-key`` and ``--snds-url`` (also from the environment); the key is a secret:
+    no default is ever shown and nothing echoes it."""
+    options = [
+        click.option("--snds-key", "snds_key", envvar="TRIAGE_SNDS_KEY", metavar="KEY",
+                     show_envvar=True,
+                     help="SNDS automated access key (prefer the environment variable: "
+                          "a command line is visible to other users)."),
+        click.option("--snds-url", "snds_url", envvar="TRIAGE_SNDS_URL", metavar="URL",
+                     show_envvar=True,
+                     help="SNDS base URL; default "
+                          "https://sendersupport.olc.protection.outlook.com/snds/."),
+    ]
+    decorated: Any = func
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]

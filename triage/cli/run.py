@@ -7,6 +7,7 @@ Helpers raise (``InputError``, ``CannotRun`` or ``Failure``); click turns a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +26,23 @@ if TYPE_CHECKING:
 
 
 class Failure(click.ClickException):
-    """One line on stderr, then exit with ``code`` (2 input, 3 could not run)."""
+    """One line on stderr, then exit 2 (input error); ``CannotRunFailure`` exits 3."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = code
+    exit_code = 2
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"triage: {self.message}", err=True)
+        from triage.sanitize import visible
+
+        click.echo(visible(f"triage: {self.message}"), err=True)
+
+
+class CannotRunFailure(Failure):
+    exit_code = 3
+
+
+def failure(message: str, code: int = 2) -> Failure:
+    """The click exception that prints ``message`` and exits with ``code`` (2 or 3)."""
+    return CannotRunFailure(message) if code == 3 else Failure(message)
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ class OutputSpec:
 
 
 def usage_error(message: str) -> NoReturn:
-    raise Failure(message, 2)
+    raise Failure(message)
 
 
 def output_spec(fmt: str, output: Path | None, fail_on: str) -> OutputSpec:
@@ -88,7 +98,9 @@ def run_offline_command(
 def conclude(outcome: Outcome, spec: OutputSpec) -> NoReturn:
     emit(outcome.report, spec)
     if outcome.message:
-        click.echo(f"triage: {outcome.message}", err=True)
+        from triage.sanitize import visible
+
+        click.echo(visible(f"triage: {outcome.message}"), err=True)
     raise click.exceptions.Exit(outcome.exit_code)
 
 
@@ -116,20 +128,24 @@ def _width(spec: OutputSpec) -> int:
 
 
 def emit(report: Report, spec: OutputSpec) -> None:
-    """Write the report; a device that refuses it (full, closed) is exit 3, one line."""
-    rendered = render(report, spec)
+    """Write the report; a device that refuses it (full, closed) is exit 3, one line.
+
+    The terminal boundary: whatever the renderer let through, no control character
+    from DNS, a log or argv leaves here (``sanitize.visible``)."""
+    from triage.sanitize import visible
+
+    rendered = visible(render(report, spec))
     where = "standard output" if spec.output is None else str(spec.output)
     try:
         if spec.output is None:
-            stream = click.get_text_stream("stdout")
-            stream.write(rendered)
-            stream.flush()
+            sys.stdout.write(rendered)
+            sys.stdout.flush()
         else:
             with spec.output.open("w", encoding="utf-8") as handle:
                 handle.write(rendered)
     except OSError as exc:
-        raise Failure(f"cannot write {where}: {exc.strerror or exc}", 3) from None
+        raise CannotRunFailure(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
 def input_failure(exc: InputError) -> Failure:
-    return Failure(str(exc), exc.exit_code)
+    return failure(str(exc), exc.exit_code)

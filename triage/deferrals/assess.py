@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from triage.deferrals.duration import ESCALATE_MINUTES
+from triage.deferrals.duration import ESCALATE_MINUTES, spoken
 from triage.deferrals.result import CodeRow, DeferralResult
 from triage.deferrals.rules import RuleTable
 from triage.findings import Finding, Severity
@@ -30,7 +30,7 @@ _SEVERITY = {
 # 452 4.3.1 per Microsoft-bound attempts (playbook §1, [R])
 CAPACITY_THROTTLE, CAPACITY_INCIDENT = 0.0002, 0.002
 _MICROSOFT = ("microsoft-365", "outlook.com")
-_PLAYBOOK = "microsoft-deferral-playbook.md"
+_PLAYBOOK = "Microsoft deferral playbook (Suped, ColdRelay, 2026)"
 
 
 _EVIDENCE_KEYS = ("reply", "enhanced", "token", "rule", "provider", "count", "first_seen",
@@ -75,8 +75,8 @@ def assess(result: DeferralResult, rules: RuleTable,
         findings.append(Finding(
             "deferrals.unparsed", Severity.WARNING, CHECK,
             f"{n} line(s) were not understood and are not counted.",
-            "Check the input format (see docs/commands/deferrals.md); unparsed lines are "
-            "shown sanitized in the evidence.",
+            "Check the input format ('triage deferrals --help' lists the formats read); the "
+            "first unparsed lines are shown sanitized in the report.",
             {"count": n, "samples": list(unparsed_samples),
              "inputs": [{"path": i.path, "format": i.format, "unparsed": i.unparsed}
                         for i in result.inputs if i.unparsed]},
@@ -95,8 +95,7 @@ def _unrecognised(result: DeferralResult, samples: Sequence[str]) -> list[Findin
                "nothing was analysed.")
     return [Finding(
         "deferrals.unrecognised", Severity.ERROR, CHECK, message,
-        f"Give the MTA's delivery log or reply samples: triage reads {_FORMATS} "
-        "(see docs/commands/deferrals.md).",
+        f"Give the MTA's delivery log or reply samples: triage reads {_FORMATS}.",
         {"inputs": [{"path": i.path, "format": i.format, "lines": i.lines,
                      "error": i.error} for i in result.inputs],
          "samples": list(samples[:3])},
@@ -176,7 +175,7 @@ def _sustained(result: DeferralResult) -> list[Finding]:
             continue
         out.append(Finding(
             "deferrals.sustained", Severity.WARNING, CHECK,
-            f"Deferrals to {provider} have gone on for {streak.minutes} minutes without "
+            f"Deferrals to {provider} have gone on for {spoken(streak.minutes)} without "
             "recovery: past the 60-minute escalation window.",
             "Escalate with evidence: the full replies with receiving host, token and UTC "
             "time stamps below, the affected sending IPs and volume, SPF/DKIM/DMARC pass "
@@ -205,5 +204,5 @@ def _will_not_clear(result: DeferralResult) -> list[Finding]:
         "sources, authentication); contact the provider if it persists 48 hours after the "
         "changes.",
         {"codes": _codes_for(result, stuck)},
-        ("smtp-replies-and-logs.md §1.3",),
+        ("Yahoo Sender Hub, SMTP error codes (TS03, TSS09, TSS11)",),
     )]

@@ -32,6 +32,20 @@ class Streak:
         return round((self.end - self.start) / 60, 1)
 
 
+def spoken(minutes: object) -> str:
+    """Minutes as a reader takes them in: "4.1 min", "3 h 20 min", "765 days 3 h" (JSON
+    keeps the minutes; a span of days in minutes reads as noise)."""
+    if not isinstance(minutes, int | float) or isinstance(minutes, bool):
+        return "unknown duration"
+    if minutes < 120:
+        return f"{minutes:.1f} min"
+    hours, mins = divmod(int(round(minutes)), 60)
+    if hours < 48:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"
+
+
 def stage(minutes: float) -> str:
     if minutes >= ESCALATE_MINUTES:
         return "escalate"

@@ -1,9 +1,12 @@
 """Split one SMTP reply into the parts classification needs.
 
-Policy: the reply is kept whole (samples and evidence show it with its tokens and
-Microsoft tails); classification reads the code, the first enhanced status code, the
-provider tokens and, for Microsoft, the bracketed host tail that names the EOP forest.
-Nothing here raises: a reply that does not start with a code is a local outcome.
+Policy: the reply is kept whole as logged (``text``: samples and evidence show it with its
+tokens and Microsoft tails); classification reads ``body``, the reply as the receiver sent
+it, recovered from every form it arrives in (``triage.deferrals.unwrap``: DSN fields, MTA
+and client-library wrappers, quoting, HTML, repeated multi-line prefixes), and from it the
+code, the first enhanced status code, the provider tokens and, for Microsoft, the bracketed
+host tail that names the EOP forest. Nothing here raises: a text that carries no reply
+code is a local outcome of the sending MTA.
 """
 
 from __future__ import annotations
@@ -11,8 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CODE = re.compile(r"^\s*([2-5]\d\d)(?:[ -]|$)")
-_ENHANCED = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+from triage.deferrals.unwrap import unwrap
+
+_CODE = re.compile(r"^([2-5]\d\d)(?:[ :-]|$)")
+_ENHANCED = re.compile(r"\s*#?\b([245]\.\d{1,3}\.\d{1,3})\b")
+# receivers' help pages: a text that points at one is the receiver's reply even when it
+# reaches us without its code (a bounce pasted from a web UI); compiled on first use
+_HELP_PAGE = (
+    r"(?i)support\.google\.com/mail|postmaster\.yahooinc\.com|help\.yahoo\.com/kb/postmaster"
+    r"|postmaster\.yahoo\.com|support\.apple\.com/\S*HT204137|sender\.office\.com"
+    r"|postmaster\.live\.com|mail\.live\.com/mail/troubleshooting|go\.microsoft\.com/fwlink"
+    r"|community\.mimecast\.com/docs|postmaster\.(?:gmx|web)\.|postmaster\.comcast\.net"
+)
+_ENH_START = re.compile(r"^#?([245]\.\d{1,3}\.\d{1,3})\b")
 # Token, tail and sending-IP patterns are case-insensitive. ASCII text (nearly every reply)
 # is searched lower-cased with case-sensitive copies (``*_ASCII``): they find the same
 # spans, and case-insensitive matching is what makes sre slow (a reply with a unique
@@ -20,7 +34,7 @@ _ENHANCED = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 # from the reply itself. The case-insensitive forms, needed only for non-ASCII replies,
 # and the tail patterns are compiled on first use (re's own cache keeps them).
 _TOKENS = (
-    r"[(\[](A?S\d{3,9})[)\]]|AS\((\d+)\)|\[((?:TSS?|IPTS|BL|PH|CS|HM|HCM|HME|BS)\d\d)\]"
+    r"[(\[](A?S\d{3,9})[)\]]|AS\((\d+)\)|\[((?:TSS?|IPTS|BL|PH|CS|HM|HCM|HME|BS)\d\d?)\]"
     r"|\b(ATTR\d+|PRX\d+|RP-\d{3}|SC-\d{3}|IB\d{3}|OFR\d*_\d+|LPN\d+_\d+|RL\d{6}|BL\d{6}|ES\d{6})\b"
 )
 _TOKENS_ASCII = re.compile(_TOKENS.lower())
@@ -42,7 +56,7 @@ _SENDING_IP_ASCII = re.compile(_SENDING_IP.lower())
 
 @dataclass(frozen=True)
 class Reply:
-    """One reply as logged, with the parts classification reads."""
+    """One reply as logged (``text``) and as the receiver sent it (``body``)."""
 
     text: str
     code: int | None
@@ -53,6 +67,12 @@ class Reply:
     region: str | None = None
     ms_time: str | None = None
     sending_ip: str | None = None
+    body: str = ""
+    relay: str | None = None  # the receiving host a wrapper named (``host X said:``)
+    remote_enhanced: bool = False  # the enhanced code came from the reply, not the MTA
+    remote_text: bool = False  # no code, but a receiver's help page: the receiver's words
+    low: str | None = None  # ``body`` lower-cased when it is ASCII (rules search this copy)
+    enhanced_key: tuple[int, int, int] | None = None  # ``enhanced`` as numbers, for ranges
 
     @property
     def token(self) -> str | None:
@@ -60,30 +80,47 @@ class Reply:
 
     @property
     def remote(self) -> bool:
-        """True when the receiver answered (a reply code), False for local outcomes."""
-        return self.code is not None
+        """True when the receiver answered (a reply or enhanced code), False for local outcomes."""
+        return self.code is not None or self.remote_enhanced or self.remote_text
+
+    @property
+    def klass(self) -> int | None:
+        """The reply class (2, 4, 5): from the code, else from an enhanced code it carried."""
+        if self.code is not None:
+            return self.code // 100
+        if self.remote_enhanced and self.enhanced:
+            return int(self.enhanced[0])
+        return None
 
 
 def parse(text: str, dsn: str | None = None) -> Reply:
     """Parse a reply as logged; ``dsn`` (the MTA's own status) fills a missing enhanced code."""
-    m = _CODE.match(text)
-    code = int(m.group(1)) if m else None
-    head = text[m.end() :] if m else text
-    e = _ENHANCED.search(head[:40]) if code is not None else None
+    body, relay, hint = unwrap(text)
+    m = _CODE.match(body)
+    code = int(m.group(1)) if m else hint
+    head = body[m.end() :] if m else body
+    e = _ENHANCED.match(head) if m else _ENH_START.match(body)
     enhanced = e.group(1) if e else None
+    remote_enhanced = enhanced is not None
+    if enhanced is None and m:
+        e = _ENHANCED.search(head[:40])
+        enhanced = e.group(1) if e else None
+        remote_enhanced = enhanced is not None
     if enhanced is None and dsn and code is not None and dsn[:1] == str(code)[:1]:
         enhanced = dsn
-    ascii_low = text.lower() if text.isascii() else None
-    found = (re.findall(_TOKENS, text, re.IGNORECASE) if ascii_low is None
+    ascii_low = body.lower() if body.isascii() else None
+    remote_text = code is None and not remote_enhanced and bool(re.search(_HELP_PAGE, body))
+    found = (re.findall(_TOKENS, body, re.IGNORECASE) if ascii_low is None
              else _TOKENS_ASCII.findall(ascii_low))
     tokens = tuple(
         (t[0] or (f"AS{t[1]}" if t[1] else "") or t[2] or t[3]).upper() for t in found
     )
-    ms_host, forest, region, ms_time = _ms_tail(text, ascii_low)
+    ms_host, forest, region, ms_time = _ms_tail(body, ascii_low)
     ip = None
-    if code is not None:
-        ip = (re.search(_SENDING_IP, text, re.IGNORECASE) if ascii_low is None
-              else _SENDING_IP_ASCII.search(ascii_low))
+    if code is not None or remote_enhanced:  # searched in the text as logged, as before
+        text_low = ascii_low if body is text else (text.lower() if text.isascii() else None)
+        ip = (re.search(_SENDING_IP, text, re.IGNORECASE) if text_low is None
+              else _SENDING_IP_ASCII.search(text_low))
     return Reply(
         text=text,
         code=code,
@@ -94,7 +131,20 @@ def parse(text: str, dsn: str | None = None) -> Reply:
         region=region,
         ms_time=ms_time,
         sending_ip=_group(text, ip),
+        body=body,
+        relay=relay,
+        remote_enhanced=remote_enhanced,
+        remote_text=remote_text,
+        low=ascii_low,
+        enhanced_key=_key(enhanced),
     )
+
+
+def _key(enhanced: str | None) -> tuple[int, int, int] | None:
+    if enhanced is None:
+        return None
+    a, b, c = enhanced.lstrip("#").split(".")
+    return int(a), int(b), int(c)
 
 
 def _ms_tail(text: str, ascii_low: str | None) -> tuple[str | None, str | None, str | None,

@@ -26,6 +26,7 @@ class InputRow(Record):
     events: int
     unparsed: int
     error: str | None
+    timezone: str | None = None  # "UTC", "unknown" (stamps without a zone), None (no times)
 
 
 
@@ -205,6 +206,7 @@ class DeferralResult(Record):
     retries: Retries
     timeline: tuple[TimelineRow, ...]
     relog_samples: tuple[str, ...]
+    unparsed_samples: tuple[str, ...] = ()  # the first unparsed lines, sanitized
     findings: tuple[Finding, ...] = ()
 
     @property

@@ -2,9 +2,16 @@
 
 Policy: a deferral rate is deferred / attempts, in the normal band under 1 %, watch to
 5 %, act above; scope tables keep the 20 most affected rows; the timeline's buckets are
-widened to at most about 96. Times are rendered with ``Z`` only when every input that
-yielded an event carried zoned stamps. Sanitizing happens here: every log-sourced string
-is cleaned.
+widened to at most about 96. Sanitizing happens here: every log-sourced string is
+cleaned.
+
+Time zones: each input keeps its own (``inputs[].timezone``): ``UTC`` when its stamps
+carried a zone or were epoch seconds (converted to UTC as read), ``unknown`` when they
+did not (syslog: the logging host's local time, which a log does not say), none when it
+gave no time at all. Times are rendered with ``Z`` only when every input with times is
+UTC; when UTC and unzoned inputs are merged, the window, timeline and streaks mix clocks
+that may differ by the host's UTC offset, and ``deferrals.mixed_timezones`` says so. An
+input that ended early (a damaged gzip stream) is ``deferrals.input_error``.
 """
 
 from __future__ import annotations
@@ -14,7 +21,14 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import cast
 
-from triage.deferrals.aggregate import BOUNCED, DEFERRED, DELIVERED, OTHER, Aggregator
+from triage.deferrals.aggregate import (
+    BOUNCED,
+    DEFERRED,
+    DELIVERED,
+    OTHER,
+    Aggregator,
+    InputStats,
+)
 from triage.deferrals.assess import assess
 from triage.deferrals.duration import longest, stage
 from triage.deferrals.result import (
@@ -35,12 +49,14 @@ from triage.deferrals.result import (
 )
 from triage.deferrals.rules import CLASSES, PROVIDERS
 from triage.deferrals.timeparse import render
+from triage.findings import Finding, Severity
 from triage.sanitize import clean
 
 WATCH, ACT = 0.01, 0.05
 SCOPE_TOP = 20
 _WIDTHS = (300, 900, 1800, 3600, 7200, 21600, 43200, 86400, 604800)
 _TIMELINE_MAX = 96
+_TIMELESS = ("bare", "unknown", "empty")  # formats whose lines carry no time stamp
 Stamp = Callable[[float | None], str | None]
 
 
@@ -58,12 +74,21 @@ def build(agg: Aggregator) -> DeferralResult:
     """The result with its findings."""
     result = summarise(agg)
     findings = assess(result, agg.classifier.rules, tuple(agg.unparsed_samples))
-    return replace(result, findings=findings)
+    return replace(result, findings=(*_input_errors(result), *_mixed_zones(result),
+                                     *findings))
+
+
+def timezone(stats: InputStats) -> str | None:
+    """``UTC``, ``unknown`` (stamps without a zone) or None (no time from this input)."""
+    if not stats.events or stats.format in _TIMELESS:
+        return None
+    return "UTC" if stats.zoned else "unknown"
 
 
 def summarise(agg: Aggregator) -> DeferralResult:
     """The result's fields, without findings."""
-    zoned = bool(agg.inputs) and all(i.zoned for i in agg.inputs if i.events)
+    zones = {timezone(i) for i in agg.inputs} - {None}
+    zoned = zones == {"UTC"}
 
     def ts(value: float | None) -> str | None:
         return render(value, zoned)
@@ -73,19 +98,57 @@ def summarise(agg: Aggregator) -> DeferralResult:
                if agg.first is not None and agg.last is not None else None)
     return DeferralResult(
         inputs=tuple(InputRow(clean(i.path, 500), i.format, i.lines, i.events, i.unparsed,
-                              clean(i.error) if i.error else None) for i in agg.inputs),
+                              clean(i.error) if i.error else None, timezone(i))
+                     for i in agg.inputs),
         totals=Totals(t["attempts"], t["delivered"], t["deferred"], t["bounced"],
                       t["relogs"], t["unparsed_lines"], t["expired"]),
         by_class={c: agg.classes[c] for c in CLASSES if agg.classes[c]},
         by_provider=_providers(agg, ts),
         codes=_codes(agg, ts),
-        window=Window(ts(agg.first), ts(agg.last), minutes,
-                      "UTC" if zoned else "as logged (no zone in the log)"),
+        window=Window(ts(agg.first), ts(agg.last), minutes, _window_zone(zones)),
         scope=_scope(agg),
         retries=_retries(agg.retry, len(agg.pending), agg.retry["untracked"]),
         timeline=_timeline(agg, ts),
         relog_samples=tuple(agg.relog_samples),
+        unparsed_samples=tuple(agg.unparsed_samples),
     )
+
+
+def _window_zone(zones: set[str | None]) -> str:
+    if zones == {"UTC"}:
+        return "UTC"
+    if "UTC" in zones:
+        return "mixed: UTC and as logged (some inputs carry no zone)"
+    return "as logged (no zone in the log)"
+
+
+def _input_errors(result: DeferralResult) -> list[Finding]:
+    """An input that ended early: what was read is counted, the rest is missing."""
+    return [Finding(
+        "deferrals.input_error", Severity.ERROR, "deferrals",
+        f"{i.path} could not be read to its end ({i.error}): the {i.lines} complete "
+        "line(s) before the damage are counted, anything after it is missing.",
+        "Get an undamaged copy of the log (a truncated .gz: copy it again, or "
+        "decompress what is left with 'zcat FILE > FILE.txt' and give that).",
+        {"path": i.path, "format": i.format, "lines": i.lines, "error": i.error},
+    ) for i in result.inputs if i.error]
+
+
+def _mixed_zones(result: DeferralResult) -> list[Finding]:
+    """UTC inputs and inputs without a zone were merged into one window."""
+    utc = [i.path for i in result.inputs if i.timezone == "UTC"]
+    unknown = [i.path for i in result.inputs if i.timezone == "unknown"]
+    if not utc or not unknown:
+        return []
+    return [Finding(
+        "deferrals.mixed_timezones", Severity.WARNING, "deferrals",
+        f"The times of {', '.join(utc)} are UTC, those of {', '.join(unknown)} carry no "
+        "zone (the logging host's local time): the window, timeline and streaks merge "
+        "them as if both were UTC and may be off by that host's UTC offset.",
+        "Analyse the inputs separately, or have the MTA host log zoned time stamps "
+        "(rsyslog: the RSYSLOG_FileFormat template writes RFC 3339 times with the offset).",
+        {"utc": utc, "unknown": unknown, "window": result.window.to_dict()},
+    )]
 
 
 def _retries(counts: Counter[str], pending: int, untracked: int | None = None) -> Retries:
@@ -128,7 +191,7 @@ def _codes(agg: Aggregator, ts: Stamp) -> tuple[CodeRow, ...]:
             reply=cast("int | None", code), enhanced=cast("str | None", enhanced),
             token=cast("str | None", token), cls=v.cls, provider=cast(str, provider),
             rule=cast(str, rule), transient=v.transient,
-            will_not_clear=v.will_not_clear, action=v.rule.action, count=s.count,
+            will_not_clear=v.will_not_clear, action=v.action, count=s.count,
             deferred=s.deferred, bounced=s.bounced, first_seen=ts(s.first),
             last_seen=ts(s.last), sample=s.sample, host=s.sample_host,
             forest=v.reply.forest, region=v.reply.region,

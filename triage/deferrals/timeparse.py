@@ -4,16 +4,30 @@ Policy: syslog stamps (``Nov 24 09:13:39``) carry no year and no zone: the year 
 one that puts the stamp at most a day after ``now`` (so a December log read in January
 lands in the old year), and the time stays local ("naive"). Stamps with an offset are
 converted to UTC. Parsing is cached per minute prefix, since a log repeats each minute
-thousands of times.
+thousands of times. A stamp outside years 1-9999 (or not a finite number) is no time
+at all (None): the parsers count such a record as unparsed, never crash on it.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from triage.deferrals.aggregate import InputStats
 
 _MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 _LIMIT = 100_000
+FIRST_SECOND = -62135596800.0  # 0001-01-01T00:00:00Z
+LAST_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z
+
+
+def in_range(seconds: float) -> float | None:
+    """``seconds`` when a date can be written for it, else None."""
+    return seconds if math.isfinite(seconds) and FIRST_SECOND <= seconds <= LAST_SECOND \
+        else None
 
 
 class Clock:
@@ -23,6 +37,15 @@ class Clock:
         self.now = now if now.tzinfo else now.replace(tzinfo=UTC)
         self._limit = (self.now + timedelta(days=1)).replace(tzinfo=None)
         self._minutes: dict[bytes, float | None] = {}
+
+    def stamp(self, stamp: bytes, stats: InputStats) -> float | None:
+        """A syslog line's stamp, classic (``Nov 24 09:13:39``) or RFC 3339; an RFC 3339
+        stamp also tells ``stats`` whether the input carries its zone."""
+        if stamp[:1].isalpha():
+            return self.syslog(stamp)
+        stats.zone_seen = True
+        stats.zoned = stamp.endswith(b"Z") or b"+" in stamp[10:] or b"-" in stamp[10:]
+        return self.iso(stamp.decode("ascii", "replace"))
 
     def syslog(self, stamp: bytes) -> float | None:
         """``b"Nov 24 09:13:39"`` -> naive epoch seconds (None when malformed)."""
@@ -60,19 +83,19 @@ class Clock:
             text = text[:-2] + ":" + text[-2:]
         try:
             when = datetime.fromisoformat(text)
-        except ValueError:
+            if when.tzinfo is None:
+                return calendar.timegm(when.timetuple()) + when.microsecond / 1e6
+            return in_range(when.timestamp())
+        except (ValueError, OverflowError):
             return None
-        if when.tzinfo is None:
-            return calendar.timegm(when.timetuple()) + when.microsecond / 1e6
-        return when.timestamp()
 
     @staticmethod
     def epoch(value: object) -> float | None:
         try:
             seconds = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
-        return seconds / 1000 if seconds > 1e11 else seconds
+        return in_range(seconds / 1000 if seconds > 1e11 else seconds)
 
 
 def render(seconds: float | None, zoned: bool) -> str | None:

@@ -1,8 +1,14 @@
 """Build a run's resolver stack from the command-line options.
 
-    Cache -> Accounting -> Limiter -> Overlay(zone files) -> Live | Offline
+    Cache -> Accounting -> [RateCap] -> Limiter -> [Recorder] -> Overlay(zone files)
+          -> Live | Offline
+    Cache -> Accounting -> Limiter -> Cassette          (replay: nothing is sent)
 
-Only this module knows the order; checks receive the top ``Resolver``.
+Only this module knows the order; checks receive the top ``Resolver``. The parts in
+brackets are off unless asked for (``triage fleet``): the per-DNSBL rate cap waits
+before the limiter so a held DNSBL query takes no slot; the recorder sits on the
+backend so it writes what DNS (or a zone file) really answered, once per lookup.
+With ``cache_entries`` the cache is bounded (least recently used answers leave).
 """
 
 from __future__ import annotations
@@ -11,15 +17,17 @@ import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from triage.dns.accounting import AccountingResolver
 from triage.dns.answer import Stats
 from triage.dns.cache import CachingResolver
 from triage.dns.limiter import LimitingResolver
+from triage.dns.lru import BoundedCache
 from triage.dns.resolver import Resolver
 
-DEFAULT_MAX_IN_FLIGHT = 64
+DEFAULT_MAX_IN_FLIGHT = 128  # one check of a big sender asks ~90 names at once
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,12 @@ class DnsConfig:
     timeout: float = 5.0
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     deadline: float | None = None  # seconds for the whole run; None: derived from timeout
+    dnsbl_zones: tuple[str, ...] = ()  # rate-capped zones (names under them)
+    dnsbl_rate: float = 0.0  # queries per second per DNSBL zone; 0: no cap
+    record: Path | None = None  # write every answer to this cassette
+    replay: Path | None = None  # answer from this cassette, send nothing
+    secret_zones: tuple[str, ...] = ()  # keyed zones: the label before them is redacted
+    cache_entries: int | None = None  # None: keep every answer of the run
 
     @property
     def run_deadline(self) -> float:
@@ -40,7 +54,7 @@ class DnsConfig:
 class Stack:
     resolver: Resolver
     stats: Stats
-    _cache: CachingResolver = field(repr=False)
+    _cache: CachingResolver | BoundedCache = field(repr=False)
     _closers: tuple[Callable[[], Awaitable[None]], ...] = field(default=(), repr=False)
 
     async def close(self) -> None:
@@ -76,9 +90,37 @@ def _port(text: str, original: str) -> int:
     return int(text)
 
 
-def build(config: DnsConfig) -> Stack:
-    """Assemble the stack; ValueError (exit 2) for a zone file that cannot be used."""
+def build(config: DnsConfig, *, now: Callable[[], datetime] | None = None) -> Stack:
+    """Assemble the stack; ValueError (exit 2) for a zone file or cassette that cannot be
+    used, OSError for a cassette that cannot be written."""
     stats = Stats()
+    backend, closers = _backend(config, now)
+    if config.dnsbl_rate > 0 and config.dnsbl_zones and config.replay is None:
+        from triage.dns.ratecap import RateCapResolver
+
+        limited: Resolver = RateCapResolver(
+            LimitingResolver(backend, config.max_in_flight), config.dnsbl_zones,
+            config.dnsbl_rate)
+    else:
+        limited = LimitingResolver(backend, config.max_in_flight)
+    accounted = AccountingResolver(limited, stats)
+    cache: CachingResolver | BoundedCache
+    if config.cache_entries is not None:
+        cache = BoundedCache(accounted, stats, config.cache_entries)
+    else:
+        cache = CachingResolver(accounted, stats)
+    return Stack(resolver=cache, stats=stats, _cache=cache, _closers=closers)
+
+
+def _backend(config: DnsConfig, now: Callable[[], datetime] | None
+             ) -> tuple[Resolver, tuple[Callable[[], Awaitable[None]], ...]]:
+    from triage.dns.cassette import Redactor
+
+    redact = Redactor(config.secret_zones)
+    if config.replay is not None:
+        from triage.dns.cassette import CassetteResolver, load_cassette
+
+        return CassetteResolver(load_cassette(config.replay), redact), ()
     backend: Resolver
     closers: tuple[Callable[[], Awaitable[None]], ...] = ()
     if config.offline:
@@ -96,6 +138,13 @@ def build(config: DnsConfig) -> Stack:
         from triage.dns.zonefile import ZoneResolver, load_zone
 
         backend = ZoneResolver([load_zone(p) for p in config.zone_files], backend)
-    limited = LimitingResolver(backend, config.max_in_flight)
-    cache = CachingResolver(AccountingResolver(limited, stats), stats)
-    return Stack(resolver=cache, stats=stats, _cache=cache, _closers=closers)
+    if config.record is not None:
+        from triage.dns.cassette import Recorder
+
+        recorder = Recorder(backend, config.record, (now or _utc_now)(), redact)
+        backend, closers = recorder, (*closers, recorder.close)
+    return backend, closers
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -4,6 +4,11 @@ An overlay: names outside every loaded zone go to ``fallback`` (live DNS, or the
 offline backend). Inside a zone the file is the whole truth, NXDOMAIN and NODATA
 included, with CNAME chains followed (through the overlay) and RFC 4592
 wildcards synthesised, so unit tests see what a real authoritative server gives.
+
+Limits (docs/dns.md): a file over ``MAX_BYTES`` or with more than ``MAX_RECORDS``
+records is refused (exit 2) in bounded time: only ``MAX_BYTES`` + 1 bytes are ever
+read (a FIFO or ``/dev/zero`` included), ``$GENERATE`` ranges are summed before
+parsing, and the parser stops at the first record over the limit.
 """
 
 from __future__ import annotations
@@ -23,7 +28,14 @@ from triage.dns.names import normalise, to_wire_name
 from triage.dns.resolver import Resolver
 
 MAX_CHAIN = 12
+MAX_BYTES = 4 << 20  # 4 MiB of master-file text
+MAX_RECORDS = 20_000  # resource records, $GENERATE'd ones included
 _ORIGIN_LINE = re.compile(r"^\$ORIGIN\s", re.MULTILINE | re.IGNORECASE)
+_GENERATE = re.compile(rb"^\$GENERATE[ \t]+(\d+)-(\d+)(?:/(\d+))?", re.MULTILINE | re.IGNORECASE)
+
+
+class _TooMany(Exception):
+    """The parser passed ``MAX_RECORDS``."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +49,23 @@ class LoadedZone:
 
 def load_zone(path: Path) -> LoadedZone:
     """Parse a master file; ValueError with one clear line when it cannot be used."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="strict")
-    except FileNotFoundError:
-        raise ValueError(f"zone file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read zone file {path}: {exc}") from None
+    text = _read(path)
     origin = None if _ORIGIN_LINE.search(text) else path.name.removesuffix(".zone")
+    added = 0
+
+    def count(txn: object, name: object, rdataset: object) -> None:
+        nonlocal added
+        added += 1
+        if added > MAX_RECORDS:
+            raise _TooMany
+
     try:
         zone = dns.zone.from_text(
-            text, origin=origin, relativize=False, check_origin=False, filename=str(path)
+            text, origin=origin, relativize=False, check_origin=False, filename=str(path),
+            transaction_setup=lambda txn: txn.check_put_rdataset(count),
         )
+    except _TooMany:
+        raise ValueError(_too_many(path)) from None
     except dns.exception.DNSException as exc:
         raise ValueError(f"zone file {path} does not parse: {exc}") from None
     apex = normalise(zone.origin.to_text()) if zone.origin is not None else ""
@@ -60,6 +78,35 @@ def load_zone(path: Path) -> LoadedZone:
                 break
             name = name.parent()
     return LoadedZone(apex, zone, frozenset(existing), f"zone:{path.name}")
+
+
+def _read(path: Path) -> str:
+    """The file's text, refused when over ``MAX_BYTES`` or ``MAX_RECORDS`` generated."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ValueError(f"zone file not found: {path}") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read zone file {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"zone file {path} is larger than {MAX_BYTES >> 20} MiB, the --zone "
+                         "limit: give a file with only the names the check needs")
+    generated = 0
+    for m in _GENERATE.finditer(data):
+        start, stop, step = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        generated += (stop - start) // max(step, 1) + 1 if stop >= start else 0
+    if generated > MAX_RECORDS:
+        raise ValueError(_too_many(path))
+    try:
+        return data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read zone file {path}: {exc}") from None
+
+
+def _too_many(path: Path) -> str:
+    return (f"zone file {path} has more than {MAX_RECORDS} records, the --zone limit: "
+            "give a file with only the names the check needs")
 
 
 class ZoneResolver:

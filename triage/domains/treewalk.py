@@ -23,7 +23,8 @@ from triage.dns.resolver import Resolver
 from triage.domains.psl import SuffixList
 
 MAX_WALK = 8
-_VERSION = re.compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)", re.IGNORECASE)
+# RFC 7489 §6.4: the version value is case-sensitive; receivers discard anything else
+_VERSION = re.compile(r"^\s*[vV]\s*=\s*DMARC1\s*(;|$)")
 _TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 OrgDomains = tuple[str, str | None]  # (PSL Organizational Domain, Tree Walk one or None)

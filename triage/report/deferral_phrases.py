@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.deferrals.duration import spoken as duration
 from triage.sanitize import clean
 
 MICROSOFT = ("microsoft-365", "outlook.com")
@@ -30,7 +31,7 @@ def streak(provider: Mapping[str, Any]) -> str | None:
     s = provider.get("streak")
     if not s:
         return None
-    text = f"{s.get('minutes')} min"
+    text = duration(s.get("minutes"))
     if s.get("stage"):
         text += f", {clean(str(s['stage']), 40)}"
     return text + (", recovered" if s.get("recovered") else "")
@@ -42,7 +43,7 @@ def window(w: Mapping[str, Any] | None) -> str:
         return "no time stamps in the input"
     zone = w.get("timezone")
     zone_note = f"; times {clean(str(zone), 80)}" if zone else ""
-    return f"{w['first_seen']} to {w['last_seen']}, {w.get('minutes')} min{zone_note}"
+    return f"{w['first_seen']} to {w['last_seen']}, {duration(w.get('minutes'))}{zone_note}"
 
 
 def totals(t: Mapping[str, Any]) -> str:
@@ -62,10 +63,23 @@ def retries(r: Mapping[str, Any] | None) -> str:
     return f"{r.get('deferred_recipients')} deferred recipients: " + ", ".join(parts)
 
 
+_ZONES = {"UTC": "times UTC", "unknown": "times without a zone"}
+
+
 def inputs(body: Mapping[str, Any]) -> list[str]:
-    """One phrase per input file: path, format, lines, unparsed."""
-    return [
-        f"{clean(str(i.get('path')), 200)} ({i.get('format')}, {i.get('lines')} lines, "
-        f"{i.get('unparsed')} unparsed)"
-        for i in body.get("inputs") or []
-    ]
+    """One phrase per input file: path, format, lines, unparsed, its time zone, and why it
+    ended early when it did."""
+    out = []
+    for i in body.get("inputs") or []:
+        parts = [str(i.get("format")), f"{i.get('lines')} lines", f"{i.get('unparsed')} unparsed"]
+        if i.get("timezone") in _ZONES:
+            parts.append(_ZONES[i["timezone"]])
+        if i.get("error"):
+            parts.append(clean(str(i["error"]), 200))
+        out.append(f"{clean(str(i.get('path')), 200)} ({', '.join(parts)})")
+    return out
+
+
+def unparsed(body: Mapping[str, Any]) -> list[str]:
+    """The sanitized samples of lines that were not understood."""
+    return [clean(str(s), 300) for s in body.get("unparsed_samples") or []]

@@ -98,10 +98,16 @@ def findings(items: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def snds(body: Mapping[str, Any] | None) -> list[str]:
-    """Microsoft's own view of the IPs (Smart Network Data Services), when a key was given."""
+    """Microsoft's own view of the IPs (Smart Network Data Services), when a key was given.
+    A page that could not be read says so: its absence of rows or blocks proves nothing."""
     lines = ["## Microsoft SNDS", ""]
     if not body:
         return [*lines, "Not checked (no SNDS key given).", ""]
+    unread = {str(p.get("page")): p for p in body.get("pages") or [] if p.get("error")}
+    lines += [f"- {code(page)} could not be read ({prose(p.get('error'))}: "
+              f"{prose(p.get('detail'))}): inconclusive." for page, p in unread.items()]
+    if unread:
+        lines.append("")
     rows = [[code(r.get("ip"), cell=True),
              f"{prose(r.get('activity_start'))} to {prose(r.get('activity_end'))}",
              prose(r.get("message_recipients")), f"**{prose(r.get('filter_result'))}**",
@@ -110,12 +116,14 @@ def snds(body: Mapping[str, Any] | None) -> list[str]:
     if rows:
         lines += table(["IP", "activity", "recipients", "filter result", "complaint rate",
                         "trap hits", "sample HELO"], rows)
-    else:
+    elif "data.aspx" not in unread:
         lines.append("SNDS has no data rows for these IPs.")
     blocked = [f"{code(b.get('first_ip'))}–{code(b.get('last_ip'))}: {prose(b.get('reason'))}"
                for b in body.get("blocked") or []]
-    lines += ["", *(f"- Blocked: {b}" for b in blocked)] if blocked else [
-        "", "Not in SNDS IP status (no block)."]
+    if blocked:
+        lines += ["", *(f"- Blocked: {b}" for b in blocked)]
+    elif "ipStatus.aspx" not in unread:
+        lines += ["", "Not in SNDS IP status (no block)."]
     return [*lines, ""]
 
 

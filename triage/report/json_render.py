@@ -10,22 +10,16 @@ need them).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from triage.report.model import Report
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+from triage.sanitize import visible
 
 
 def terminal_safe(value: Any) -> Any:
     """``value`` with every string (keys included) stripped of control characters."""
     if isinstance(value, str):
-        return _CONTROL.sub(_visible, value) if _CONTROL.search(value) else value
+        return visible(value)
     if isinstance(value, dict):
         return {terminal_safe(k): terminal_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from triage.report import markup
 from triage.report.model import Report
 from triage.report.text import section
 from triage.sanitize import clean
@@ -20,7 +21,8 @@ def render(report: Report) -> str:
     lines.append(f"Generated {report.generated_at.strftime('%Y-%m-%dT%H:%M:%SZ')}.")
     lines.append("")
     for key, value in report.input.items():
-        lines.append(f"- **{key}**: `{_cell(str(value))}`")
+        shown = markup.code(markup.value(value)) if value not in (None, [], "") else markup.NULL
+        lines.append(f"- **{key}**: {shown}")
     lines.append("")
     body_renderer = section(report.command, "markdown")
     if body_renderer is not None:

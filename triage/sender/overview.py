@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from triage.checks.dkim.keyrecord import KeyRecord
     from triage.checks.dkim.result import DkimResult
     from triage.checks.dmarc.result import DmarcResult
+    from triage.checks.posture.result import PostureResult
+    from triage.checks.snds.result import SndsResult
     from triage.deferrals.result import DeferralResult
     from triage.sender.result import IpResults, SenderResult
 
@@ -65,8 +67,41 @@ def _rows(result: SenderResult) -> list[Row]:
         rows += _rdns(ip)
     for ip in result.ips:
         rows.append(_dnsbl(ip))
+    rows.append(_snds(result.snds))
+    if result.posture is not None:
+        rows.append(_posture(result.posture))
     rows.append(_deferrals(result.deferrals))
     return rows
+
+
+def _snds(snds: SndsResult | None) -> Row:
+    if snds is None:
+        return Row("snds", "-", "skipped", "no --snds-key given")
+    target = ", ".join(snds.ips) or "all IPs of the key"
+    unread = [p for p in snds.pages if p.error is not None]
+    parts = [f"{r.ip} {r.filter_result}, {r.trap_hits} trap hits" for r in snds.rows[:3]]
+    if not snds.rows and not any(p.page == "data.aspx" for p in unread):
+        parts.append("no data rows")
+    if snds.blocked:
+        parts.append("blocked: " + ", ".join(f"{b.first_ip}-{b.last_ip}" for b in snds.blocked))
+    elif not any(p.page == "ipStatus.aspx" for p in unread):
+        parts.append("not blocked")
+    parts += [f"{p.page} not read ({p.error})" for p in unread]
+    return Row("snds", target, status(snds.findings), "; ".join(parts))
+
+
+def _posture(posture: PostureResult) -> Row:
+    sts, rpt, mark = posture.mta_sts, posture.tls_rpt, posture.bimi
+    if sts.mode is not None:
+        covered = len(sts.mx_hosts) - len(sts.unmatched)
+        mta = f"MTA-STS {sts.mode} ({covered} of {len(sts.mx_hosts)} MX covered)"
+    elif sts.fetch is not None and sts.fetch.error is not None:
+        mta = f"MTA-STS policy not read ({sts.fetch.error})"
+    else:
+        mta = "MTA-STS " + ("record only" if sts.record else "none")
+    tls = "TLS-RPT " + ("yes" if rpt.rua else "none")
+    bimi = "BIMI " + ("yes" if mark.logo else "none")
+    return Row("posture", posture.domain, status(posture.findings), f"{mta}; {tls}; {bimi}")
 
 
 def _spf(ip: IpResults) -> Row:

@@ -17,6 +17,7 @@ from triage.sanitize import clean
 
 if TYPE_CHECKING:
     from triage.checks.dkim.message import Message
+    from triage.checks.snds.entry import Request as SndsRequest
 
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -31,6 +32,9 @@ class SenderRequest:
     deferrals: tuple[str, ...]  # paths ("-" is stdin)
     message: Message | None
     message_path: str | None
+    snds: SndsRequest | None = None  # with --snds-key: Microsoft SNDS for the IPs
+    dnsbl_zones: tuple[str, ...] = ()  # lists asked beside the default ones
+    dnsbl_key: str | None = None  # a Spamhaus DQS key: a secret, never reported
 
 
 def _ip(text: str) -> IP:
@@ -54,7 +58,9 @@ def _readable(path: str) -> str:
 
 def request(domain: str, ips: tuple[str, ...], helo: str | None = None,
             mail_from: str | None = None, selectors: tuple[str, ...] = (),
-            deferrals: tuple[str, ...] = (), message: Path | None = None) -> SenderRequest:
+            deferrals: tuple[str, ...] = (), message: Path | None = None,
+            dnsbl_zones: tuple[str, ...] = (), dnsbl_key: str | None = None,
+            snds_key: str | None = None, snds_url: str | None = None) -> SenderRequest:
     if not ips:
         raise InputError("give at least one --ip (the sending address)")
     name = inputs.domain(domain)
@@ -69,5 +75,14 @@ def request(domain: str, ips: tuple[str, ...], helo: str | None = None,
         from triage.checks.dkim.entry import read_message
 
         parsed = read_message(message)
+    from triage.checks.dnsbl.entry import request as dnsbl_request
+
+    lists = dnsbl_request(str(addresses[0]), dnsbl_zones, dnsbl_key)  # InputError if bad
+    snds = None
+    if snds_key:
+        from triage.checks.snds.entry import request as snds_request
+
+        snds = snds_request(snds_key, snds_url, tuple(str(ip) for ip in addresses), helo)
     return SenderRequest(name, addresses, helo.strip() if helo else None, envelope, chosen, paths,
-                         parsed, str(message) if message is not None else None)
+                         parsed, str(message) if message is not None else None,
+                         snds, lists.zones, lists.key)

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from triage.checks.dkim.result import DkimResult
     from triage.checks.dmarc.result import DmarcResult
     from triage.checks.dnsbl.result import DnsblResult
+    from triage.checks.posture.result import PostureResult
     from triage.checks.rdns.result import RdnsResult
+    from triage.checks.snds.result import SndsResult
     from triage.checks.spf.result import SpfResult
     from triage.deferrals.result import DeferralResult
     from triage.verdict import Signals, Verdict
@@ -47,6 +49,8 @@ class SenderResult:
     verdict: Verdict
     signals: Signals = field(repr=False)
     chart: str | None = None  # the SVG timeline written beside the report
+    posture: PostureResult | None = None  # MTA-STS, TLS-RPT, BIMI
+    snds: SndsResult | None = None  # with an SNDS key
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -54,6 +58,10 @@ class SenderResult:
         for ip in self.ips:
             parts += [ip.spf.findings, ip.rdns.findings, ip.dnsbl.findings]
         parts += [self.dkim.findings, self.dmarc.findings]
+        if self.snds is not None:
+            parts.append(self.snds.findings)
+        if self.posture is not None:
+            parts.append(self.posture.findings)
         if self.deferrals is not None:
             parts.append(self.deferrals.findings)
         seen: dict[tuple[str, str], Finding] = {}
@@ -79,8 +87,8 @@ class SenderResult:
                 "dmarc": self.dmarc.to_dict(),
                 "rdns": first.rdns.to_dict(),
                 "dnsbl": first.dnsbl.to_dict(),
-                "posture": None,
-                "snds": None,
+                "posture": self.posture.to_dict() if self.posture is not None else None,
+                "snds": self.snds.to_dict() if self.snds is not None else None,
                 "ips": [ip.to_dict() for ip in self.ips],
             },
             "deferrals": self.deferrals.to_dict() if self.deferrals is not None else None,

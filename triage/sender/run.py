@@ -17,11 +17,14 @@ from triage.context import RunContext
 from triage.sender.request import IP, SenderRequest
 from triage.sender.result import IpResults, SenderResult
 from triage.verdict import Policy, decide, gather
+from triage.verdict.steps import Texts
 
 if TYPE_CHECKING:
     from triage.checks.dkim.result import DkimResult
     from triage.checks.dmarc.result import DmarcResult
+    from triage.checks.posture.result import PostureResult
     from triage.checks.rdns.result import RdnsResult
+    from triage.checks.snds.result import SndsResult
     from triage.deferrals.result import DeferralResult
 
 T = TypeVar("T")
@@ -46,8 +49,13 @@ async def check_sender(ctx: RunContext, req: SenderRequest, policy: Policy | Non
     dmarc_first = start(_dmarc(ctx, req, guess))
     dkim = start(run_dkim(ctx, DkimRequest(req.domain, req.selectors, req.message)))
     rdns = [start(_rdns(ctx, ip, req.helo)) for ip in req.ips]
-    dnsbl = [start(run_dnsbl(ctx, dnsbl_request(str(ip)))) for ip in req.ips]
+    dnsbl = [start(run_dnsbl(ctx, dnsbl_request(str(ip), req.dnsbl_zones, req.dnsbl_key)))
+             for ip in req.ips]
     logs = start(_deferrals(ctx, req)) if req.deferrals else None
+    posture = start(_posture(ctx, req))
+    snds = start(_snds(ctx, req, rdns[0])) if req.snds is not None else None
+    await asyncio.sleep(0)  # every first query is out: read the verdict's texts meanwhile
+    texts = Texts.load()
 
     dkim_result = await dkim
     signers = _signing_domains(req.domain, dkim_result)
@@ -58,14 +66,38 @@ async def check_sender(ctx: RunContext, req: SenderRequest, policy: Policy | Non
     rdns_results = await _all(rdns)
     dnsbl_results = await _all(dnsbl)
     deferrals = await logs if logs is not None else None
+    posture_result = await posture
+    snds_result = await snds if snds is not None else None
 
     ips = tuple(IpResults(str(ip), s, r, b, _helo_source(req, r))
                 for ip, s, r, b in zip(req.ips, spf_results, rdns_results, dnsbl_results,
                                        strict=True))
     signals = gather((*spf_results, dkim_result, dmarc, *rdns_results), dnsbl_results,
-                     deferrals, policy)
-    verdict = decide(signals, policy)
-    return SenderResult(req, ips, dkim_result, dmarc, deferrals, verdict, signals)
+                     deferrals, policy, snds=snds_result)
+    verdict = decide(signals, policy, texts)
+    return SenderResult(req, ips, dkim_result, dmarc, deferrals, verdict, signals,
+                        posture=posture_result, snds=snds_result)
+
+
+async def _posture(ctx: RunContext, req: SenderRequest) -> PostureResult:
+    from triage.checks.posture.entry import Request, run
+
+    return await run(ctx, Request(req.domain))
+
+
+async def _snds(ctx: RunContext, req: SenderRequest,
+                first_rdns: asyncio.Task[RdnsResult]) -> SndsResult:
+    """SNDS's sample HELO is judged against --helo, else the one IP's PTR name."""
+    from dataclasses import replace
+
+    from triage.checks.snds.entry import run
+
+    assert req.snds is not None
+    helo = req.helo
+    if helo is None and len(req.ips) == 1:
+        rdns = await first_rdns
+        helo = rdns.helo.name if rdns.helo is not None else None
+    return await run(ctx, replace(req.snds, helo=helo) if helo else req.snds)
 
 
 async def _all(tasks: list[asyncio.Task[T]]) -> list[T]:

@@ -7,7 +7,9 @@ Order is policy: the sender's own defects come first (even when the deferrals lo
 throttling, fixing them is the only thing that helps), then what the replies blame on the
 sender, then what only Microsoft can clear (escalate), then receiver pressure (wait).
 Escalation needs proof of a clean sender, so it never fires while a posture part is
-inconclusive.
+inconclusive. Microsoft's own data (SNDS) outranks the replies: a RED IP is the sender's
+to fix, a blocked one is escalated with the SNDS evidence (or fixed first when the
+sender is not proven clean); neither is ever ``wait``.
 """
 
 from __future__ import annotations
@@ -67,6 +69,24 @@ def posture(signals: Signals, policy: Policy) -> Match | None:
         return None
     codes = tuple(dict.fromkeys(f.code for f in signals.posture_errors))
     return Match(codes, facts={"codes": ", ".join(codes)})
+
+
+def snds_red(signals: Signals, policy: Policy) -> Match | None:
+    """Microsoft's own filter rates the IP RED: the sender's mail, not Microsoft's limits."""
+    if not signals.snds_red:
+        return None
+    ips = ", ".join(dict.fromkeys(str(f.evidence.get("ip")) for f in signals.snds_red))
+    return Match(("snds.red",), "outlook.com", {"ips": ips})
+
+
+def snds_blocked(signals: Signals, policy: Policy) -> Match | None:
+    if not signals.snds_blocked:
+        return None
+    ranges = ", ".join(dict.fromkeys(f"{f.evidence.get('first_ip')}-{f.evidence.get('last_ip')}"
+                                     for f in signals.snds_blocked))
+    reason = next((str(f.evidence["reason"]) for f in signals.snds_blocked
+                   if f.evidence.get("reason")), "no reason given")
+    return Match(("snds.blocked",), "outlook.com", {"ips": ranges, "reason": reason})
 
 
 def _any(signals: Signals, cls: str, names: tuple[str, ...] | None = None) -> Match | None:
@@ -159,6 +179,7 @@ def other_deferrals(signals: Signals, policy: Policy) -> Match | None:
 _WHY = {"spf": "the SPF lookups failed", "dkim": "the DKIM lookups failed",
         "dmarc": "the DMARC lookups failed", "rdns": "the reverse DNS lookups failed",
         "dnsbl": "no DNSBL gave a verified answer",
+        "snds": "Microsoft SNDS could not be read",
         "deferrals": "no line of the deferral sample was recognised"}
 
 
@@ -175,16 +196,21 @@ def healthy(signals: Signals, policy: Policy) -> Match | None:
 
 
 def _numbers(p: Provider, cls: str | None) -> dict[str, Any]:
+    from triage.deferrals.duration import spoken  # only runs with a deferral sample
+
     return {"provider": p.name, "rate": "-" if p.rate is None else f"{100 * p.rate:.1f} %",
             "deferred": p.deferred, "attempts": p.attempts,
-            "minutes": "-" if p.streak_minutes is None else f"{p.streak_minutes:g}",
+            "minutes": "no streak" if p.streak_minutes is None else spoken(p.streak_minutes),
             "count": p.classes.get(cls, 0) if cls else p.deferred}
 
 
 RULES: tuple[Rule, ...] = (
     Rule("fix-sender.posture", "fix-sender", posture),
     Rule("fix-sender.auth", "fix-sender", auth),
+    Rule("fix-sender.snds-red", "fix-sender", snds_red),
     Rule("escalate.microsoft-block", "escalate", microsoft_block, escalation=True),
+    Rule("escalate.snds-blocked", "escalate", snds_blocked, escalation=True),
+    Rule("fix-sender.snds-blocked", "fix-sender", snds_blocked),
     Rule("fix-sender.blocklist", "fix-sender", blocklist),
     Rule("fix-sender.connection-limit", "fix-sender", connection_limit),
     Rule("fix-sender.ip-reputation", "fix-sender", ip_reputation),

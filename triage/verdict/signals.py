@@ -15,13 +15,15 @@ from triage.verdict.policy import Policy
 
 if TYPE_CHECKING:
     from triage.checks.dnsbl.result import DnsblResult, ListResult
+    from triage.checks.snds.result import SndsResult
     from triage.deferrals.result import DeferralResult
     from triage.report.model import CheckResult
 
 POSTURE = ("spf", "dkim", "dmarc", "rdns", "helo", "dnsbl")
 # findings that say a lookup failed: the part is inconclusive, not broken
 TEMPORARY = frozenset({"spf.temperror", "dkim.temperror", "dmarc.temperror", "rdns.temperror",
-                       "dnsbl.error", "dnsbl.query_refused"})
+                       "dnsbl.error", "dnsbl.query_refused", "dnsbl.inconclusive",
+                       "snds.error"})
 LISTINGS = frozenset({"dnsbl.listed", "dnsbl.policy_listed"})
 # claims that need the part's lookups to have completed: not evidence when they did not
 COMPLETED = frozenset({"spf.ip_not_authorized", "dmarc.not_aligned", "dmarc.missing",
@@ -65,6 +67,8 @@ class Signals:
     deferral_findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
     samples: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     has_sample: bool = False  # a deferral sample was given and recognised
+    snds_red: tuple[Finding, ...] = ()  # Microsoft's own view (with an SNDS key)
+    snds_blocked: tuple[Finding, ...] = ()
 
     def codes(self, cls: str, providers: Iterable[str] | None = None) -> int:
         wanted = set(providers) if providers is not None else None
@@ -73,8 +77,11 @@ class Signals:
 
 
 def gather(posture: Sequence[CheckResult], dnsbl: Sequence[DnsblResult],
-           deferrals: DeferralResult | None, policy: Policy) -> Signals:
-    """``posture``: the SPF, DKIM, DMARC and rDNS results (several per IP allowed)."""
+           deferrals: DeferralResult | None, policy: Policy, *,
+           snds: SndsResult | None = None) -> Signals:
+    """``posture``: the SPF, DKIM, DMARC and rDNS results (several per IP allowed);
+    ``snds``: Microsoft SNDS when a key was given (an unread page: the part is
+    inconclusive; RED and blocked are kept for the rules)."""
     findings = [f for r in (*posture, *dnsbl) for f in r.findings]
     temporary = tuple(f for f in findings if f.code in TEMPORARY)
     parts = {_part(f) for f in temporary if f.code.startswith(("spf", "dkim", "dmarc", "rdns"))}
@@ -100,9 +107,16 @@ def gather(posture: Sequence[CheckResult], dnsbl: Sequence[DnsblResult],
             samples = _samples(deferrals)
         for f in deferrals.findings:
             deferral_findings[f.code] = (*deferral_findings.get(f.code, ()), f)
-    order = ("spf", "dkim", "dmarc", "rdns", "dnsbl", "deferrals")
+    snds_found = snds.findings if snds is not None else ()
+    snds_errors = tuple(f for f in snds_found if f.code == "snds.error")
+    if snds_errors:
+        parts.add("snds")
+        temporary += snds_errors
+    order = ("spf", "dkim", "dmarc", "rdns", "dnsbl", "snds", "deferrals")
     return Signals(errors, warnings, tuple(p for p in order if p in parts), temporary,
-                   providers, deferral_findings, samples, has_sample)
+                   providers, deferral_findings, samples, has_sample,
+                   tuple(f for f in snds_found if f.code == "snds.red"),
+                   tuple(f for f in snds_found if f.code == "snds.blocked"))
 
 
 def _part(finding: Finding) -> str:

@@ -53,6 +53,15 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
         out += _mechanisms(signals, match.provider)
         out += fixes(signals.deferral_findings.get("deferrals.auth_required", ()))
         out.append(s["republish"])
+    elif rule.id == "fix-sender.snds-red":
+        out += fixes(signals.snds_red) + [s["reputation"], s["snds-recheck"]]
+        if signals.has_sample:
+            out += [s["queue"], s["never"]]
+    elif rule.id == "escalate.snds-blocked":
+        out += _broader(signals, texts)
+        out += fixes(signals.snds_blocked) + [texts.escalate["snds-blocked"], s["package"]]
+    elif rule.id == "fix-sender.snds-blocked":
+        out += [s["rerun"]] + fixes(signals.snds_blocked)
     elif rule.id == "escalate.microsoft-block":
         out += _broader(signals, texts)
         out += _channels(signals, match.provider, texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -81,22 +82,26 @@ async def check_dmarc(
     exists: bool | None = None
     policy = sub = nonexistent = None
     destinations: tuple[Destination, ...] = ()
+    modes = (record.mode("aspf"), record.mode("adkim")) if record else ("r", "r")
+    # the domain's existence (np=), the report authorizations and the alignment walks
+    # need only the record: they go out together, one round trip after the walk
+    aligning = align(resolver, domain, (psl_org, tree_org), modes, _domain_of(mail_from),
+                     [canonical(d) for d in dkim_domains], psl)
     if chosen is not None and record is not None:
         own = chosen.domain == domain
-        if not own:
-            answer = await resolver.query(domain, "A")
+        answer, destinations, alignment = await asyncio.gather(
+            _no_answer() if own else resolver.query(domain, "A"),
+            check_destinations(resolver, record, chosen.domain, (psl_org, tree_org or domain)),
+            aligning)
+        if answer is not None:
             exists = None if answer.status.is_error else answer.status is not Status.NXDOMAIN
         policy = for_domain(record, own, exists is not False)
         org_lookup = _org_lookup(found, tree_org, psl_org) or chosen
         assert org_lookup.record is not None
         sub, nonexistent = policies(org_lookup.record).sp, policies(org_lookup.record).np
-        destinations = await check_destinations(resolver, record, chosen.domain,
-                                                (psl_org, tree_org or domain))
-    modes = (record.mode("aspf"), record.mode("adkim")) if record else ("r", "r")
-    alignment = await align(resolver, domain, (psl_org, tree_org), modes,
-                            _domain_of(mail_from), [canonical(d) for d in dkim_domains], psl)
-    findings = judge.ignored(found.lookups) + judge.findings(domain, choice, policy,
-                                                             destinations, alignment)
+    else:
+        alignment = await aligning
+    findings = judge.findings(domain, choice, policy, destinations, alignment, found.lookups)
     return DmarcResult(
         domain=domain, chosen=chosen, source=choice.source,
         org_domain=tree_org or psl_org, org_domain_psl=psl_org, org_domain_tree_walk=tree_org,
@@ -104,6 +109,10 @@ async def check_dmarc(
         domain_exists=exists, alignment=alignment, destinations=destinations,
         lookups=found.lookups, findings=tuple(findings),
     )
+
+
+async def _no_answer() -> None:
+    return None
 
 
 def _org_lookup(found: Walk, tree_org: str | None, psl_org: str) -> NameLookup | None:

@@ -12,11 +12,11 @@ import asyncio
 import enum
 from dataclasses import dataclass
 
-from triage.checks.dmarc.record import DmarcRecord, parse_record
+from triage.checks.dmarc.record import DmarcRecord, parse_record, version_exact
 from triage.dns.answer import Answer, Status
 from triage.dns.resolver import Resolver
 from triage.domains.psl import SuffixList
-from triage.domains.treewalk import is_dmarc, tree_org, walk_domains
+from triage.domains.treewalk import tree_org, walk_domains
 from triage.sanitize import clean
 
 SHOWN = 600
@@ -24,7 +24,7 @@ SHOWN = 600
 
 class State(enum.Enum):
     FOUND = "found"
-    NONE = "none"  # NXDOMAIN, NODATA, or no TXT starting with v=DMARC1
+    NONE = "none"  # NXDOMAIN, NODATA, or no TXT starting with exactly v=DMARC1
     MULTIPLE = "multiple"
     ERROR = "error"  # timeout, SERVFAIL (a CNAME loop too), refused
 
@@ -58,8 +58,9 @@ def judge(domain: str, answer: Answer) -> NameLookup:
             detail = "CNAME chain failed"
         return NameLookup(domain, State.ERROR, dns_status=status, detail=detail, cnames=cnames)
     texts = [t.decode("utf-8", "replace") for t in answer.texts()] if answer.ok else []
-    dmarc = [t for t in texts if is_dmarc(t)]
-    others = tuple(clean(t, SHOWN) for t in texts if not is_dmarc(t))
+    # "v=dmarc1", "v=DMARC 1": discarded like any other TXT (RFC 7489 §6.4, §6.6.3)
+    dmarc = [t for t in texts if version_exact(t)]
+    others = tuple(clean(t, SHOWN) for t in texts if not version_exact(t))
     shown = tuple(clean(t, SHOWN) for t in dmarc)
     state = State.NONE if not dmarc else State.FOUND if len(dmarc) == 1 else State.MULTIPLE
     record = parse_record(dmarc[0]) if state is State.FOUND else None

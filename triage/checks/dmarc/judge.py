@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from triage.checks.dmarc.alignment import Aligned, Alignment
-from triage.checks.dmarc.record import near_miss
+from triage.checks.dmarc.record import bad_version, near_miss, with_version_fixed
 from triage.checks.dmarc.reports import Auth, Destination
 from triage.findings import Finding, Severity
 
@@ -30,8 +30,10 @@ def _f(code: str, severity: Severity, message: str, fix: str | None,
 
 
 def findings(domain: str, choice: Choice, policy: str | None,
-             destinations: Sequence[Destination], alignment: Alignment) -> list[Finding]:
-    out = _discovery(domain, choice)
+             destinations: Sequence[Destination], alignment: Alignment,
+             lookups: Sequence[NameLookup] = ()) -> list[Finding]:
+    out = ignored(lookups, governed=choice.chosen is not None)
+    out += _discovery(domain, choice, lookups)
     if choice.chosen is not None and choice.chosen.record is not None:
         out += _record(choice, policy)
         out += _destinations(destinations)
@@ -39,24 +41,44 @@ def findings(domain: str, choice: Choice, policy: str | None,
     return out
 
 
-def ignored(lookups: Sequence[NameLookup]) -> list[Finding]:
+def discarded(text: str) -> tuple[str, str] | None:
+    """Why receivers discard a TXT record meant as DMARC's, and what to publish instead;
+    None when it is not one (RFC 7489 §6.6.3: records without a valid version are
+    discarded; §6.4: the version value is case-sensitive)."""
+    given = bad_version(text)
+    if given is not None:
+        fixed = with_version_fixed(text)
+        rule = "is case-sensitive" if given.upper() == "DMARC1" else "has no space in it"
+        return (f'its version is "v={given}", not exactly "v=DMARC1" (the value {rule})',
+                f'Publish it with the version spelled exactly "v=DMARC1": "{fixed}".')
+    if near_miss(text):
+        return ('"v=DMARC1" is not followed by ";"', 'Separate the version and every tag '
+                'with ";", e.g. "v=DMARC1; p=reject; rua=mailto:<reports address>".')
+    return None
+
+
+def ignored(lookups: Sequence[NameLookup], governed: bool = True) -> list[Finding]:
     """TXT records on the walk that were meant as DMARC records but are not (receivers
-    discard them without a word, RFC 7489 §6.6.3): the domain's own is an error."""
+    discard them without a word, RFC 7489 §6.6.3): an error at the domain's own name, or
+    anywhere when no other record governs the domain (``governed`` False)."""
     out = []
     for index, lookup in enumerate(lookups):
         for text in lookup.others:
-            if not near_miss(text):
+            why = discarded(text)
+            if why is None:
                 continue
-            out.append(_f("dmarc.syntax", Severity.ERROR if index == 0 else Severity.WARNING,
-                          f"the TXT record at {lookup.name} starts like a DMARC record but "
-                          "is not one (v=DMARC1 must be followed by \";\"): receivers ignore "
-                          "it", 'Separate the version and every tag with ";", e.g. '
-                          '"v=DMARC1; p=reject; rua=mailto:<reports address>".',
-                          {"name": lookup.name, "txt": text}, "RFC 7489 §6.4", RFC9989))
+            severe = index == 0 or not governed
+            then = "no DMARC policy comes from it" if severe else "it has no effect"
+            out.append(_f("dmarc.syntax", Severity.ERROR if severe else Severity.WARNING,
+                          f"receivers ignore the TXT record at {lookup.name}: {why[0]}, so "
+                          f"{then}", why[1],
+                          {"name": lookup.name, "txt": text,
+                           "version": bad_version(text)},
+                          "RFC 7489 §6.4", "RFC 7489 §6.6.3", RFC9989))
     return out
 
 
-def _discovery(domain: str, choice: Choice) -> list[Finding]:
+def _discovery(domain: str, choice: Choice, lookups: Sequence[NameLookup]) -> list[Finding]:
     out = []
     if choice.errors:
         names = [lk.name for lk in choice.errors]
@@ -74,16 +96,28 @@ def _discovery(domain: str, choice: Choice) -> list[Finding]:
                       "of them", "Publish exactly one TXT record starting with v=DMARC1.",
                       lk.evidence(), "RFC 7489 §6.6.3", RFC9989))
     if choice.chosen is None and choice.multiple is None and not choice.errors:
-        out.append(_missing(domain, choice))
+        out.append(_missing(domain, choice, lookups))
     elif choice.chosen is not None and choice.psl_view is not None \
             and choice.psl_view.domain != choice.chosen.domain:
         out.append(_disagreement(choice))
     return out
 
 
-def _missing(domain: str, choice: Choice) -> Finding:
+def _missing(domain: str, choice: Choice, lookups: Sequence[NameLookup]) -> Finding:
+    """No record applies. When one was published but is discarded, say so and give its
+    fix (the same text as its dmarc.syntax finding, so a plan lists it once)."""
     view = choice.psl_view
     others = list(view.others) if view else []
+    for lookup in lookups:
+        for text in lookup.others:
+            why = discarded(text)
+            if why is not None:
+                return _f("dmarc.missing", Severity.ERROR,
+                          f"no valid DMARC record for {domain} or its organizational domain, "
+                          f"so no DMARC policy applies: receivers discard the record at "
+                          f"{lookup.name}, {why[0]}", why[1],
+                          {"other_txt": list(lookup.others), "discarded_at": lookup.name},
+                          "RFC 7489 §6.6.3", RFC9989)
     hint = " (a TXT record there does not start with v=DMARC1)" if others else ""
     return _f("dmarc.missing", Severity.ERROR,
               f"no DMARC record for {domain} or its organizational domain{hint}",
@@ -158,17 +192,47 @@ def _destinations(destinations: Sequence[Destination]) -> list[Finding]:
     out = []
     for dest in destinations:
         if dest.auth is Auth.UNAUTHORIZED:
+            why, who = _outside(dest)
             out.append(_f("dmarc.rua_unauthorized", Severity.WARNING,
                           f"the report destination {dest.host} ({dest.tag}) has not authorized "
-                          f"these reports: no v=DMARC1 record at {dest.name}",
-                          f"Ask the operator of {dest.host} to publish TXT \"v=DMARC1\" at "
-                          f"{dest.name} (or *._report._dmarc.{dest.host}).",
-                          dest.to_dict(), "RFC 7489 §7.1", "RFC 9990"))
+                          f"these reports (no v=DMARC1 record at {dest.name}); it is external "
+                          f"{why}: {who}", _authorize(dest),
+                          {**dest.to_dict(), "org_domain_psl": dest.org_domains[0],
+                           "org_domain_tree_walk": dest.org_domains[1]},
+                          "RFC 7489 §7.1", "RFC 9990"))
         elif dest.auth is Auth.TEMPERROR:
             out.append(_f("dmarc.temperror", Severity.WARNING,
                           f"the authorization lookup for report destination {dest.host} "
                           "failed: inconclusive", "Run again.", dest.to_dict(), "RFC 9990"))
     return out
+
+
+def _authorize(dest: Destination) -> str:
+    record = f'TXT "v=DMARC1" at {dest.name} (or *._report._dmarc.{dest.host})'
+    if dest.external_by != ("tree_walk",):
+        return f"Ask the operator of {dest.host} to publish {record}."
+    psl = dest.org_domains[0]
+    return (f"{dest.host} is in your organization by the Public Suffix List: publish {record} "
+            f"for receivers on RFC 9989, or a DMARC record at _dmarc.{psl}, which makes {psl} "
+            "the organizational domain under both rules (it then also governs the subdomains "
+            f"of {psl} that have no record).")
+
+
+def _outside(dest: Destination) -> tuple[str, str]:
+    """Which rule made the destination external, and which receivers drop its reports."""
+    psl, tree = dest.org_domains
+    if dest.external_by == ("tree_walk",):
+        return (f"by the RFC 9989 tree walk (organizational domain {tree}) but not by the "
+                f"Public Suffix List (organizational domain {psl})",
+                "receivers on RFC 9989 drop these reports; receivers still on RFC 7489 (PSL) "
+                "send them anyway")
+    if dest.external_by == ("psl",):
+        return (f"by the Public Suffix List (organizational domain {psl}) but not by the RFC "
+                f"9989 tree walk (organizational domain {tree})",
+                "receivers still on RFC 7489 (PSL) drop these reports; receivers on RFC 9989 "
+                "send them anyway")
+    return ("by both the Public Suffix List and the RFC 9989 tree walk",
+            "receivers drop these reports")
 
 
 def _alignment(domain: str, alignment: Alignment) -> list[Finding]:

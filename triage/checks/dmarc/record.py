@@ -22,6 +22,8 @@ KNOWN = ("v", "p", "sp", "np", "psd", "t", "adkim", "aspf", "fo", "rua", "ruf",
 OBSOLETE = ("pct", "rf", "ri")
 _TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _STARTS = re.compile(r"^\s*v\s*=\s*DMARC1", re.IGNORECASE)
+# a version tag meant as DMARC1: any case, a space inside ("v=DMARC 1"), then ";" or the end
+_VERSION_LIKE = re.compile(r"^\s*v\s*=\s*(dmarc\s*1)\s*(;|$)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"!(\d+)([kmgt]?)$", re.IGNORECASE)
 
@@ -30,6 +32,30 @@ def near_miss(text: str) -> bool:
     """Meant as a DMARC record but not one: ``v=DMARC1`` not followed by ``;`` or the end
     (``v=DMARC1 p=reject``), which receivers discard."""
     return _STARTS.match(text) is not None and not is_dmarc(text)
+
+
+def version_exact(text: str) -> bool:
+    """The version value is exactly ``DMARC1`` (RFC 7489 §6.4 spells it in %x codes,
+    so it is case-sensitive; ``v`` and the spaces around ``=`` are free)."""
+    match = _VERSION_LIKE.match(text)
+    return match is not None and match.group(1) == "DMARC1"
+
+
+def bad_version(text: str) -> str | None:
+    """The version value as given when it was meant as ``DMARC1`` but is not exactly it
+    (``v=dmarc1``, ``v=DMARC 1``): receivers discard such a record (RFC 7489 §6.6.3)."""
+    match = _VERSION_LIKE.match(text)
+    if match is None or match.group(1) == "DMARC1":
+        return None
+    return match.group(1)
+
+
+def with_version_fixed(text: str) -> str:
+    """The record as it should be published: its version tag spelled ``v=DMARC1``."""
+    match = _VERSION_LIKE.match(text)
+    if match is None:
+        return text
+    return "v=DMARC1" + text[match.end(1):].lstrip(" \t")
 
 
 @dataclass(frozen=True)

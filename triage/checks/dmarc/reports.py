@@ -8,20 +8,22 @@ whose parent exists (an empty non-terminal left by another authorization).
 
 "Outside" is judged both ways receivers do: by the PSL and by the RFC 9989
 Organizational Domain. A destination inside both is internal; one outside
-either needs the authorization, or some receivers drop its reports.
+either needs the authorization, or some receivers drop its reports. Which rule
+made it external is kept (``external_by``): outside by the tree walk only, RFC
+7489 (PSL) receivers still send the reports; outside by the PSL only, RFC 9989
+receivers do.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from triage.checks.dmarc.record import DmarcRecord, ReportUri
+from triage.checks.dmarc.record import DmarcRecord, ReportUri, version_exact
 from triage.dns.answer import Answer, Status
 from triage.dns.resolver import Resolver
-from triage.domains.treewalk import is_dmarc
 from triage.sanitize import clean
 
 
@@ -40,34 +42,48 @@ class Destination:
     auth: Auth
     name: str | None = None  # the authorization name queried
     detail: str = ""
+    external_by: tuple[str, ...] = ()  # psl | tree_walk: the rules that put it outside
+    org_domains: tuple[str, str] = ("", "")  # the policy domain's (PSL, tree walk) ones
 
     def to_dict(self) -> dict[str, Any]:
         return {"tag": self.tag, "uri": clean(self.uri, 200), "host": clean(self.host, 200),
-                "authorization": self.auth.value, "name": self.name, "detail": self.detail or None}
+                "authorization": self.auth.value, "name": self.name, "detail": self.detail or None,
+                "external_by": list(self.external_by)}
 
 
 def _within(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+RULES = ("psl", "tree_walk")
+
+
 async def check_destinations(
-    resolver: Resolver, record: DmarcRecord, policy_domain: str, org_domains: tuple[str, ...]
+    resolver: Resolver, record: DmarcRecord, policy_domain: str, org_domains: tuple[str, str]
 ) -> tuple[Destination, ...]:
-    """Authorization of every valid rua/ruf destination of the record at ``policy_domain``."""
+    """Authorization of every valid rua/ruf destination of the record at ``policy_domain``;
+    ``org_domains`` is the policy domain's (PSL, tree walk) Organizational Domains."""
     uris: list[tuple[str, ReportUri]] = [("rua", u) for u in record.rua if u.valid]
     uris += [("ruf", u) for u in record.ruf if u.valid]
     jobs = []
     for tag, uri in uris:
         host = uri.host or ""
-        internal = _within(host, policy_domain) or all(_within(host, o) for o in org_domains)
-        jobs.append(_one(resolver, tag, uri.uri, host, policy_domain, internal))
+        outside = () if _within(host, policy_domain) else tuple(
+            rule for rule, org in zip(RULES, org_domains, strict=True) if not _within(host, org))
+        jobs.append(_one(resolver, tag, uri.uri, host, policy_domain, outside, org_domains))
     return tuple(await asyncio.gather(*jobs))
 
 
 async def _one(resolver: Resolver, tag: str, uri: str, host: str, policy_domain: str,
-               internal: bool) -> Destination:
-    if internal:
-        return Destination(tag, uri, host, Auth.INTERNAL)
+               outside: tuple[str, ...], orgs: tuple[str, str]) -> Destination:
+    if not outside:
+        return Destination(tag, uri, host, Auth.INTERNAL, org_domains=orgs)
+    found = await _authorization(resolver, tag, uri, host, policy_domain)
+    return replace(found, external_by=outside, org_domains=orgs)
+
+
+async def _authorization(resolver: Resolver, tag: str, uri: str, host: str,
+                         policy_domain: str) -> Destination:
     name = f"{policy_domain}._report._dmarc.{host}"
     answer = await resolver.query(name, "TXT")
     verdict = _verdict(answer)
@@ -86,4 +102,4 @@ def _verdict(answer: Answer) -> Auth:
     if answer.status.is_error:
         return Auth.TEMPERROR
     texts = [t.decode("utf-8", "replace") for t in answer.texts()] if answer.ok else []
-    return Auth.AUTHORIZED if any(is_dmarc(t) for t in texts) else Auth.UNAUTHORIZED
+    return Auth.AUTHORIZED if any(version_exact(t) for t in texts) else Auth.UNAUTHORIZED

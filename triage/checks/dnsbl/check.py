@@ -15,6 +15,7 @@ from dataclasses import replace
 from triage.checks.dnsbl.catalog import Catalog, DnsblList, load_catalog
 from triage.checks.dnsbl.findings import (
     dead_finding,
+    inconclusive_finding,
     list_findings,
     public_resolver_finding,
     skipped_finding,
@@ -92,6 +93,9 @@ async def check_dnsbl(
     missing = missing_finding(results)
     if missing is not None:
         findings.append(missing)
+    inconclusive = inconclusive_finding(parsed.text, results)
+    if inconclusive is not None:
+        findings.insert(0, inconclusive)
     findings += [dead_finding(zone, dead) for zone, dead in selection.dead]
     findings += [skipped_finding(zone, why) for zone, why in selection.skipped]
     hosts = [ns[0] if isinstance(ns, tuple) else ns for ns in nameservers]

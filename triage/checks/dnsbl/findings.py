@@ -85,6 +85,25 @@ def _listed(
     )
 
 
+def inconclusive_finding(target: str, results: Sequence[ListResult]) -> Finding | None:
+    """No list asked gave an answer that means anything (each timed out, failed or
+    refused): that is no evidence, so it must not read as "clean"."""
+    if not results or any(
+        r.reading.status in (ListStatus.LISTED, ListStatus.CLEAN) for r in results
+    ):
+        return None
+    return Finding(
+        "dnsbl.inconclusive", Severity.ERROR, "dnsbl",
+        f"None of the {len(results)} DNS block list(s) asked answered for {target} "
+        "(each timed out, failed or refused): whether it is listed is unknown, not clean.",
+        "Check that the resolver can reach the lists (try --nameserver with your own "
+        "recursive resolver and a longer --timeout), then run the check again.",
+        {"lists": [{"zone": r.dnsbl.zone, "status": r.reading.status.value,
+                    "detail": r.reading.detail} for r in results]},
+        (RFC5782,),
+    )
+
+
 def public_resolver_finding(used: Iterable[tuple[str, str]]) -> Finding | None:
     """Warn once when the resolver in use is a public one that DNSBLs refuse."""
     found = list(used)

@@ -46,7 +46,7 @@ def parse_target(text: str) -> Target:
         return Target(str(address), TargetKind.IP6, _reverse6(address))
     domain = _domain(value)
     if domain is None:
-        raise ValueError(f"not an IP address or domain name: {clean(text, 80)!r}")
+        raise ValueError(f"not an IP address or domain name: '{clean(text, 80)}'")
     return Target(domain, TargetKind.DOMAIN, domain)
 
 
@@ -54,7 +54,7 @@ def parse_zone(text: str) -> str:
     """A DNSBL zone given with --dnsbl; ValueError when it is not a domain name."""
     zone = _domain(text.strip())
     if zone is None:
-        raise ValueError(f"--dnsbl {clean(text, 80)!r} is not a DNS zone name")
+        raise ValueError(f"--dnsbl '{clean(text, 80)}' is not a DNS zone name")
     return zone
 
 

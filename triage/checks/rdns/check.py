@@ -30,11 +30,11 @@ def parse_ip(text: str) -> IpAddress:
     """The IP to check; ValueError (a usage error) when it is not one."""
     value = text.strip()
     if "%" in value or "/" in value:
-        raise ValueError(f"not an IP address: {clean(text, 80)!r}")
+        raise ValueError(f"not an IP address: '{clean(text, 80)}'")
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise ValueError(f"not an IP address: {clean(text, 80)!r}") from None
+        raise ValueError(f"not an IP address: '{clean(text, 80)}'") from None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address

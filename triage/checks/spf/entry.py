@@ -35,7 +35,13 @@ def parse_ip(text: str) -> IP:
 
 def request(domain: str | None, ip: str | None, sender: str | None = None,
             helo: str | None = None) -> Request:
+    """DOMAIN, when given, must be a domain name (exit 2 otherwise, as in every command);
+    ``--sender`` and ``--helo`` are taken as they arrive in SMTP (contract)."""
     address = parse_ip(ip) if ip is not None else None
+    if domain is not None and domain.strip():
+        from triage.checks.inputs import domain as valid_domain
+
+        valid_domain(domain.strip())
     try:
         who = identify(domain, sender, helo)
     except NoDomainError as exc:

@@ -34,6 +34,10 @@ def findings(
     for node, path in tree.walk():
         found.extend(_node(node, path))
     found.extend(_counts(tree))
+    evaluated_void = evaluation is not None and isinstance(evaluation.error, PermError) \
+        and evaluation.error.code == "spf.void_lookup_limit"
+    if not evaluated_void:  # the evaluation's own finding has the exact queries
+        found.extend(_static_voids(tree, ip))
     if evaluation is not None and ip is not None:
         found.extend(_evaluation(evaluation, ip, domain, {f.code for f in found}))
     return tuple(found)
@@ -127,6 +131,30 @@ def _counts(tree: Node) -> Iterator[Finding]:
                  f"the SPF tree of {tree.domain} needs {total} of {MAX_DNS_TERMS} DNS lookups",
                  "one more include breaks it: flatten or drop unused includes", evidence,
                  "RFC 7208 §4.6.4")
+
+
+def _static_voids(tree: Node, ip: str | None) -> Iterator[Finding]:
+    """More than 2 void lookups that every client (with ``ip``: this one) meets when it
+    reaches them (RFC 7208 §4.6.4): a client that matches no earlier term gets permerror
+    instead of fail."""
+    if tree.void_lookups <= MAX_VOID:
+        return
+    static = [{"domain": n.domain, **v.to_dict()} for n, _ in tree.walk()
+              for v in n.voids.static]
+    depends = [{"domain": n.domain, **v.to_dict()} for n, _ in tree.walk()
+               for v in n.voids.depends]
+    by_domain: dict[str, list[str]] = {}
+    for v in static:
+        by_domain.setdefault(v["domain"], []).append(v["term"])
+    where = "; ".join(f"{', '.join(terms)} in {d}" for d, terms in by_domain.items())
+    yield _f("spf.void_lookup_limit", _E,
+             f"the SPF tree of {tree.domain} has {tree.void_lookups} void lookups that "
+             f"{'every client meets' if ip is None else ip + ' meets'} (limit {MAX_VOID}): "
+             f"{where}; a client that matches no earlier term gets permerror, not fail",
+             "remove the terms whose names have no address, MX or SPF record (or publish "
+             "the records they expect)",
+             {"tree_void_lookups": tree.void_lookups, "limit": MAX_VOID,
+              "void_lookups": static, "client_dependent": depends}, "RFC 7208 §4.6.4")
 
 
 def _evaluation(ev: Evaluation, ip: str, domain: str, seen: set[str]) -> Iterator[Finding]:

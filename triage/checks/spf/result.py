@@ -68,6 +68,7 @@ class SpfResult:
                 else None
             ),
             "tree_lookups": self.tree_lookups,
+            "tree_void_lookups": self.tree.void_lookups,
             "tree": self.tree.to_dict(),
             "queries": [q.to_dict() for q in self.queries],
         }

@@ -7,7 +7,8 @@ bound on the terms before each one): check_host() walks the same cached
 resolver a step behind and finds its answers already in flight, so a run costs
 the depth of the tree in round trips, not the number of lookups. Counting is
 static and worst-case: a node's ``lookups`` is its own DNS-querying terms plus
-its subtrees' (§4.6.4).
+its subtrees' (§4.6.4); ``void_lookups`` likewise counts the void lookups every
+client would meet (``voids.py``), after the record fetches of the level.
 Depth and node caps keep a 50-deep chain or a 64 KB record bounded.
 """
 
@@ -23,6 +24,7 @@ from triage.checks.spf import macro
 from triage.checks.spf.identity import valid_domain
 from triage.checks.spf.limits import MAX_DNS_TERMS, MAX_MX_NAMES, lookup
 from triage.checks.spf.record import Kind, Mechanism, Record, SyntaxIssue, parse, select
+from triage.checks.spf.voids import NO_VOIDS, Voids, of_record, of_target, reachable
 from triage.dns.answer import Answer
 from triage.dns.resolver import Resolver
 from triage.sanitize import clean
@@ -54,6 +56,8 @@ class Node:
     answer_bytes: int = 0
     records: tuple[str, ...] = ()  # every v=spf1 record seen (more than one: multiple)
     detail: str = ""
+    voids: Voids = NO_VOIDS  # of this record's own terms
+    void_lookups: int = 0  # static void lookups of this subtree
 
     @property
     def own(self) -> int:
@@ -77,6 +81,9 @@ class Node:
             "record": clean(self.record.text, 4096) if self.record is not None else None,
             "lookups": self.lookups,
             "own_lookups": self.own,
+            "void_lookups": self.void_lookups,
+            "void": [v.to_dict() for v in self.voids.static],
+            "void_depends": [v.to_dict() for v in self.voids.depends],
             "children": [c.to_dict() for c in self.children],
         }
 
@@ -118,9 +125,22 @@ class _Walk:
         if len(found) > 1:
             return Node(domain, via, NodeStatus.MULTIPLE, answer_bytes=size, records=texts)
         record = parse(found[0])
-        children = await self._children(record, domain, (*path, domain), depth, spent)
+        children, own = await asyncio.gather(
+            self._children(record, domain, (*path, domain), depth, spent),
+            self._voids(record, domain, spent))
+        own = _with_targets(own, record, children, spent)
         lookups = record.dns_terms() + sum(c.lookups for c in children)
-        return Node(domain, via, NodeStatus.OK, record, lookups, children, size, texts)
+        void = len(own.static) + sum(c.void_lookups for c in children)
+        return Node(domain, via, NodeStatus.OK, record, lookups, children, size, texts,
+                    voids=own, void_lookups=void)
+
+    async def _voids(self, record: Record, domain: str, spent: int) -> Voids:
+        """After a turn, like the prefetch: the record fetches are the critical path."""
+        await asyncio.sleep(0)
+        ctx = self.ctx.with_domain(domain)
+        ptr = ctx.ip.reverse_pointer if ctx.ip is not None else None
+        return await of_record(self.resolver, record, domain, ptr, self.rdtype,
+                                     lambda tokens: self._expand(tokens, ctx), spent)
 
     async def _children(
         self, record: Record, domain: str, path: tuple[str, ...], depth: int, spent: int
@@ -183,6 +203,20 @@ class _Walk:
         hosts = [h for _, h in answer.exchanges()][:MAX_MX_NAMES] if answer.ok else []
         assert self.rdtype is not None
         await asyncio.gather(*(lookup(self.resolver, h, self.rdtype) for h in hosts if h))
+
+
+def _with_targets(own: Voids, record: Record, children: tuple[Node, ...], spent: int) -> Voids:
+    """Add the include/redirect targets without a record (or that need the client) among
+    the terms an evaluation can reach; order everything as the record does."""
+    terms = {m.raw for m in reachable(record, spent)}
+    if record.effective_redirect is not None and spent + record.dns_terms() <= MAX_DNS_TERMS:
+        terms.add(record.effective_redirect.raw)
+    for child in children:
+        if child.via is not None and child.via in terms and child.status in (
+                NodeStatus.MISSING, NodeStatus.UNEXPANDED):
+            own += of_target(child.via, child.domain, child.detail,
+                             child.status is NodeStatus.UNEXPANDED)
+    return own.ordered([m.raw for m in record.mechanisms])
 
 
 async def _ready(node: Node) -> Node:

@@ -5,7 +5,9 @@ Policy: each recipient-level event becomes one outcome: SES ``Delivery`` /
 ``deferred`` / ``bounce``, Mailgun ``delivered`` / ``failed`` (``temporary`` deferred,
 ``permanent`` bounced), Postmark ``Delivery`` / ``Bounce`` (``Transient`` and
 ``DnsError`` deferred, as the ESP itself treats them). Engagement events are ignored;
-anything else that is not an event object is unparsed.
+anything else that is not an event object is unparsed, and so is an event whose time
+stamp is given but cannot be read (out of range, not a time): a record is counted
+with its time or not at all.
 """
 
 from __future__ import annotations
@@ -33,12 +35,25 @@ def detect(head: bytes) -> int:
     return len(_SIGNATURE.findall(head)) * 3
 
 
+class _BadStamp(Exception):
+    """The event's time stamp is there but is no readable time."""
+
+
 class Parser(JsonParser):
+
+    def _stamp(self, ts: Any) -> float | None:
+        if ts is None:
+            return None
+        seconds = (self.clock.epoch(ts) if isinstance(ts, int | float)
+                   and not isinstance(ts, bool) else
+                   self.clock.iso(ts) if isinstance(ts, str) else None)
+        if seconds is None:
+            raise _BadStamp
+        return seconds
 
     def _out(self, kind: str, ts: Any, address: Any, msgid: Any, text: str = "",
              host: Any = None, status: Any = None) -> None:
-        seconds = self.clock.epoch(ts) if isinstance(ts, int | float) else \
-            self.clock.iso(ts) if isinstance(ts, str) else None
+        seconds = self._stamp(ts)
         addr = address if isinstance(address, str) else ""
         domain = addr.rpartition("@")[2].lower().strip(">") or None
         h = host.lower().rstrip(".") if isinstance(host, str) and host else None
@@ -52,13 +67,19 @@ class Parser(JsonParser):
                         status if isinstance(status, str) else None)
 
     def _record(self, r: dict[str, Any]) -> None:
+        try:
+            self._event(r)
+        except _BadStamp:
+            self.agg.unparsed(self.stats, json.dumps(r)[:500].encode())
+
+    def _event(self, r: dict[str, Any]) -> None:
         if r.get("Type") == "Notification" and isinstance(r.get("Message"), str):
             try:
                 inner = json.loads(r["Message"])
             except ValueError:
                 inner = None
             if isinstance(inner, dict):
-                return self._record(inner)
+                return self._event(inner)
         if isinstance(r.get("event-data"), dict):
             return self._mailgun(r["event-data"])
         kind = r.get("eventType") or r.get("notificationType")

@@ -9,6 +9,7 @@ and administrative records (``Reception``, ``Rejection``, ``AdminBounce``, ``OOB
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -43,7 +44,7 @@ class Parser(JsonParser):
             self.agg.relog(self.stats, seconds, text or "Delayed")
             return
         if kind not in ("Delivery", "TransientFailure", "Bounce", "Expiration"):
-            self.agg.unparsed(self.stats, repr(r)[:500].encode())
+            self.agg.unparsed(self.stats, json.dumps(r, default=str)[:500].encode())
             return
         host = dig(r, "peer_address", "name")
         host = host.lower().rstrip(".") if isinstance(host, str) and host else None

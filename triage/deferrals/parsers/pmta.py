@@ -4,6 +4,7 @@ Policy: columns are found by name from the header line (sites reorder and add fi
 without a header the documented default order is assumed. ``tq`` (queue-level transient)
 records are relogs: they are not per-recipient attempts. Other record types (``r``,
 ``f``, ``rb``, ``rs``) are ignored. The diagnostic ``smtp;451 4.7.500 ...`` is the reply.
+A line the CSV reader refuses (a field over its 128 KiB limit, a stray NUL) is unparsed.
 """
 
 from __future__ import annotations
@@ -36,8 +37,16 @@ class Parser:
         self.n = 0
 
     def feed(self, chunk: bytes) -> None:
-        text = chunk.decode("utf-8", "replace")
-        for row in csv.reader(text.splitlines()):
+        lines = chunk.decode("utf-8", "replace").splitlines()
+        reader = csv.reader(lines)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # the reader goes on with the next line
+                self.agg.unparsed(self.stats, lines[reader.line_num - 1])
+                continue
             if not row or not any(row):
                 continue
             if row[0].lstrip("#") == "type":

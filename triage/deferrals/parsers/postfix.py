@@ -143,7 +143,7 @@ class Parser:
 
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
-        seconds = self.clock.syslog(ts) if ts[0] > 64 else self._iso(ts)
+        seconds = self.clock.syslog(ts) if ts[0] > 64 else self.clock.stamp(ts, self.stats)
         host = self._host(relay)
         domain = _domain(rcpt)
         key = hash(qid + b": to=<" + rcpt)  # the fast path's retry key
@@ -226,11 +226,6 @@ class Parser:
                 self._hosts.clear()
             self._hosts[relay] = host
         return host
-
-    def _iso(self, ts: bytes) -> float | None:
-        self.stats.zone_seen = True
-        self.stats.zoned = ts.endswith(b"Z") or b"+" in ts[10:] or b"-" in ts[10:]
-        return self.clock.iso(ts.decode("ascii", "replace"))
 
     def _other(self, line: bytes) -> None:
         if _EXPIRED.search(line):

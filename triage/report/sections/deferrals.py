@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.report import deferral_phrases as phrases
+from triage.report.layout import value
 from triage.sanitize import clean
 
 
@@ -36,6 +37,10 @@ def text(body: Mapping[str, Any]) -> list[str]:
                          f"[{c['rule']}]")
             lines.append(f"          {clean(c['sample'], 300)}")
     lines += ["", "Retries: " + phrases.retries(body["retries"])]
+    samples = phrases.unparsed(body)
+    if samples:
+        lines += ["", "Unparsed lines (sanitized), e.g.:"]
+        lines += [f"  {s}" for s in samples]
     forests = body["scope"]["forests"]
     if forests:
         lines.append("Microsoft forests: " + ", ".join(
@@ -45,7 +50,10 @@ def text(body: Mapping[str, Any]) -> list[str]:
 
 
 def markdown(body: Mapping[str, Any]) -> list[str]:
-    out = ["## Deferrals", "", "| provider | attempts | deferred | bounced | rate | band |",
+    out = ["## Deferrals", "",
+           "- Inputs: " + "; ".join(i.replace("|", "\\|") for i in phrases.inputs(body)),
+           "- Window: " + phrases.window(body["window"]), "",
+           "| provider | attempts | deferred | bounced | rate | band |",
            "|---|---|---|---|---|---|"]
     for name, p in body["by_provider"].items():
         out.append(f"| {name} | {p['attempts']} | {p['deferred']} | {p['bounced']} | "
@@ -56,5 +64,10 @@ def markdown(body: Mapping[str, Any]) -> list[str]:
         code = " ".join(str(x) for x in (c["reply"], c["enhanced"], c["token"]) if x)
         sample = clean(c["sample"], 400).replace("|", "\\|")
         out.append(f"| {c['count']} | {code} | {c['provider']} | {c['class']} | "
-                   f"{c['first_seen']} | {c['last_seen']} | `{sample}` |")
+                   f"{value(c['first_seen'])} | {value(c['last_seen'])} | `{sample}` |")
+    samples = phrases.unparsed(body)
+    if samples:
+        out += ["", "Unparsed lines (sanitized):", "", "~~~"]
+        out += [s.replace("~~~", "~ ~ ~") for s in samples]
+        out.append("~~~")
     return out

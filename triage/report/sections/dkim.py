@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.report.layout import value
 from triage.sanitize import clean
 
 
@@ -49,7 +50,7 @@ def _message_lines(body: Mapping[str, Any]) -> list[str]:
         lines.append(line)
     for header in body.get("authentication_results") or []:
         results = ", ".join(f"{r['method']}={r['result']}" for r in header["results"])
-        lines.append(f"Authentication-Results ({clean(str(header['authserv_id']), 80)}): "
+        lines.append(f"Authentication-Results ({value(header['authserv_id'], 80)}): "
                      f"{clean(results, 300)}")
     ms = body.get("microsoft")
     if ms:
@@ -89,7 +90,7 @@ def markdown(body: Mapping[str, Any]) -> list[str]:
         lines += ["", "| d= | s= | result | aligned |", "|---|---|---|---|"]
         for sig in body["signatures"]:
             cells = [sig["d"], sig["s"], sig["result"], sig["aligned"]]
-            lines.append("| " + " | ".join(_cell(str(c)) for c in cells) + " |")
+            lines.append("| " + " | ".join(_cell(value(c)) for c in cells) + " |")
     return lines
 
 

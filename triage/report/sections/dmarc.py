@@ -8,6 +8,8 @@ from typing import Any
 from triage.report.layout import value
 from triage.sanitize import clean
 
+_RULES = {"psl": "the Public Suffix List", "tree_walk": "the RFC 9989 tree walk"}
+
 
 def _rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows = [
@@ -16,7 +18,7 @@ def _rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("organizational domain", body.get("org_domain")),
         ("  by the Public Suffix List", body.get("org_domain_psl")),
         ("  by the RFC 9989 tree walk", body.get("org_domain_tree_walk")),
-        ("policy (this domain)", body.get("policy")),
+        ("policy (this domain)", body.get("policy") or _no_policy(body)),
         ("policy (existing subdomains)", body.get("subdomain_policy")),
         ("policy (non-existent subdomains)", body.get("nonexistent_policy")),
         ("testing (t=y)", body.get("testing")),
@@ -24,6 +26,13 @@ def _rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("alignment DKIM", body["alignment"]["dkim"]),
     ]
     return [(k, value(v, 300)) for k, v in rows]
+
+
+def _no_policy(body: Mapping[str, Any]) -> str:
+    """Null policy: never shown as p=none; unknown when a lookup failed."""
+    if any(lk.get("state") == "error" for lk in body.get("lookups") or []):
+        return "unknown (a lookup failed)"
+    return "no DMARC policy applies"
 
 
 def text(body: Mapping[str, Any]) -> list[str]:
@@ -34,7 +43,10 @@ def text(body: Mapping[str, Any]) -> list[str]:
     if dests:
         lines.append("  report destinations:")
         for dest in dests:
-            lines.append(f"    {dest['tag']} {clean(dest['uri'], 200)}: {dest['authorization']}")
+            rules = " and ".join(_RULES.get(r, r) for r in dest.get("external_by") or [])
+            how = f" (external by {rules})" if rules else ""
+            lines.append(f"    {dest['tag']} {clean(dest['uri'], 200)}: "
+                         f"{dest['authorization']}{how}")
     return lines
 
 

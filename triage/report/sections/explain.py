@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.report import markup
 from triage.sanitize import clean
 
 
@@ -13,7 +14,8 @@ def text(body: Mapping[str, Any]) -> list[str]:
     lines = [
         f"Reply:     {clean(body['reply'], 1000)}",
         f"Code:      {code}" + (f"  token {body['token']}" if body["token"] else ""),
-        f"Provider:  {body['provider']} ({body['provider_name']})",
+        f"Provider:  {body['provider']} ({body['provider_name']})"
+        + (f"  receiver {body['receiver_name']}" if body.get("receiver_name") else ""),
         f"Class:     {body['class']} - {body['class_title']}",
         f"Transient: {'yes' if body['transient'] else 'no'}"
         + ("  (4xx that retrying will NOT clear)" if body["will_not_clear"] else ""),
@@ -23,16 +25,19 @@ def text(body: Mapping[str, Any]) -> list[str]:
     if ms:
         lines.append(f"Microsoft: host {ms['host']}, forest {ms['forest']}, region {ms['region']}"
                      + (f", time {ms['time']}" if ms["time"] else ""))
+    listed = body.get("blocklist")
+    if listed:
+        lines.append(f"Blocklist: {listed['name']}  delist at {listed['delist_url']}")
     if body.get("sending_ip"):
         lines.append(f"Sending IP named in the reply: {body['sending_ip']}")
     lines += ["", f"Advice: {body['advice']}", "", f"Fix: {body['fix']}",
-              "", f"Sources: {', '.join(body['sources'])} (see docs/deferral-classes.md)"]
+              "", f"Sources: {', '.join(body['sources'])}"]
     return lines
 
 
 def markdown(body: Mapping[str, Any]) -> list[str]:
     return ["## Reply", "", "```", clean(body["reply"], 1000), "```", ""] + [
-        f"- **{k}**: {v}" for k, v in (
+        f"- **{k}**: {markup.prose(v)}" for k, v in (
             ("provider", body["provider"]), ("class", body["class"]), ("rule", body["rule"]),
             ("transient", body["transient"]), ("will not clear", body["will_not_clear"]),
             ("action", body["action"]), ("advice", body["advice"]), ("fix", body["fix"]))]

@@ -40,6 +40,14 @@ def text(body: Mapping[str, Any]) -> list[str]:
         lines.append(f"  lookups: {lookups['dns']} of {LIMIT} DNS-querying terms, "
                      f"{lookups['void']} of 2 void (this evaluation)")
     lines.append(f"  tree_lookups: {body.get('tree_lookups')} of {LIMIT} (worst case, whole tree)")
+    if body.get("tree_void_lookups") is not None:
+        who = "every client" if body.get("ip") is None else "this client"
+        lines.append(f"  tree_void_lookups: {body['tree_void_lookups']} of 2 "
+                     f"(void for {who}, whole tree)")
+    for node in _nodes(body.get("tree")):
+        for v in node.get("void_depends") or []:
+            lines.append(f"  void for some clients: {_s(v['term'])} in {_s(node.get('domain'))}"
+                         f" ({_s(v['reason'])})")
     voids = [q for q in body.get("queries") or [] if q.get("void")]
     for q in voids:
         lines.append(f"  void lookup: {_s(q['type'])} {_s(q['name'])} -> {q['status']} "
@@ -52,9 +60,20 @@ def text(body: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _nodes(node: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """Every node of the tree, root first."""
+    if not node:
+        return []
+    out = [node]
+    for child in node.get("children") or []:
+        out.extend(_nodes(child))
+    return out
+
+
 def _label(node: Mapping[str, Any]) -> str:
     status = node.get("status")
-    count = f"[{node.get('lookups')}]"
+    voids = node.get("void") or []
+    count = f"[{node.get('lookups')}{f', {len(voids)} void' if voids else ''}]"
     via = f"{_s(node['via'])} -> " if node.get("via") else ""
     head = f"{via}{_s(node.get('domain'))} {count}"
     if status != "ok":
@@ -88,6 +107,7 @@ def markdown(body: Mapping[str, Any]) -> list[str]:
         f"| matched | `{_md(body.get('matched'))}` |" if body.get("matched") else "| matched | |",
         f"| record | `{_md(body.get('record'), 1000)}` |" if body.get("record") else "| record | |",
         f"| tree lookups | {body.get('tree_lookups')} of {LIMIT} |",
+        f"| tree void lookups | {body.get('tree_void_lookups')} of 2 |",
     ]
     lookups = body.get("lookups")
     if lookups:
@@ -105,7 +125,10 @@ def _md_tree(node: Mapping[str, Any], depth: int) -> list[str]:
     indent = "  " * depth
     via = f"`{_md(node['via'])}` → " if node.get("via") else ""
     status = "" if node.get("status") == "ok" else f" ({node.get('status')})"
-    lines = [f"{indent}- {via}`{_md(node.get('domain'))}` — {node.get('lookups')} lookups{status}"]
+    voids = len(node.get("void") or [])
+    void = f", {voids} void" if voids else ""
+    lines = [f"{indent}- {via}`{_md(node.get('domain'))}` — {node.get('lookups')} lookups{void}"
+             f"{status}"]
     for child in node.get("children") or []:
         lines.extend(_md_tree(child, depth + 1))
     return lines
