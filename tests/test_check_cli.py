@@ -188,3 +188,11 @@ def test_a_log_with_no_recognised_line_is_inconclusive(tmp_path: Path) -> None:
     assert "deferrals" in r["verdict"]["inconclusive"]
     codes = {f["code"] for f in r["findings"]}
     assert {"deferrals.unrecognised", "verdict.inconclusive"} <= codes
+
+
+def test_a_key_typed_into_another_option_is_never_echoed() -> None:
+    for flag in ("--snds-key", "--dnsbl-key"):
+        result = check("example.com", "--ip", "SECRETKEY123", flag, "SECRETKEY123", *OFFLINE)
+        assert result.exit_code == 2
+        assert "SECRETKEY123" not in result.stderr + result.stdout
+        assert "[key]" in result.stderr

@@ -56,7 +56,7 @@ def _readable(path: str) -> str:
     return path
 
 
-def request(domain: str, ips: tuple[str, ...], helo: str | None = None,
+def _request(domain: str, ips: tuple[str, ...], helo: str | None = None,
             mail_from: str | None = None, selectors: tuple[str, ...] = (),
             deferrals: tuple[str, ...] = (), message: Path | None = None,
             dnsbl_zones: tuple[str, ...] = (), dnsbl_key: str | None = None,
@@ -86,3 +86,21 @@ def request(domain: str, ips: tuple[str, ...], helo: str | None = None,
     return SenderRequest(name, addresses, helo.strip() if helo else None, envelope, chosen, paths,
                          parsed, str(message) if message is not None else None,
                          snds, lists.zones, lists.key)
+
+
+def request(domain: str, ips: tuple[str, ...], helo: str | None = None,
+            mail_from: str | None = None, selectors: tuple[str, ...] = (),
+            deferrals: tuple[str, ...] = (), message: Path | None = None,
+            dnsbl_zones: tuple[str, ...] = (), dnsbl_key: str | None = None,
+            snds_key: str | None = None, snds_url: str | None = None) -> SenderRequest:
+    """Validate every input; an error line never carries a secret (an SNDS or DQS key
+    typed into another option by mistake is shown as ``[key]``)."""
+    try:
+        return _request(domain, ips, helo, mail_from, selectors, deferrals, message,
+                        dnsbl_zones, dnsbl_key, snds_key, snds_url)
+    except InputError as exc:
+        text = str(exc)
+        for secret in (snds_key, dnsbl_key):
+            if secret and secret.strip():
+                text = text.replace(secret.strip(), "[key]")
+        raise InputError(text) from None
