@@ -27,7 +27,8 @@ NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 # (directory, log file, format): every real-MTA log of fixtures/logs
 REAL = [("postfix", "maillog", "postfix"), ("exim", "mainlog", "exim"),
         ("postfix-suspended", "maillog", "postfix"), ("postfix-second", "maillog", "postfix"),
-        ("exim-second", "mainlog", "exim")]
+        ("exim-second", "mainlog", "exim"), ("postfix-tls", "maillog", "postfix"),
+        ("exim-tls", "mainlog", "exim")]
 POSTFIX = ["postfix", "postfix-suspended", "postfix-second"]
 SUSPENDED = "delivery temporarily suspended: "
 _STATUS = re.compile(r"^\w{3} [ \d]\d [\d:]{8} \S+ postfix/\w+\[\d+\]: (?P<qid>\w+): "
@@ -84,9 +85,20 @@ EXPECTED_CLASS = {
 }
 
 
-def truth(name: str) -> list[dict[str, Any]]:
+def records(name: str) -> list[dict[str, Any]]:
     lines = (LOGS / name / "truth.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines]
+
+
+def truth(name: str) -> list[dict[str, Any]]:
+    """The receiver's SMTP answers (its 220 to STARTTLS before a failed handshake is no
+    answer to a recipient: see ``handshakes``)."""
+    return [a for a in records(name) if a["stage"] != "starttls"]
+
+
+def handshakes(name: str) -> list[dict[str, Any]]:
+    """The TLS handshakes the receiver failed on purpose (plan ``tls``)."""
+    return [a for a in records(name) if a["stage"] == "starttls"]
 
 
 def expected_class(reply: str) -> str:
@@ -274,3 +286,41 @@ def test_second_log_greeting_storm_and_shared_messages() -> None:
         assert body["by_provider"][provider]["deferred"] == storm[provider] + later
     assert max(Counter(s.qid for s in lines if s.status == "sent").values()) == 4
     assert body["totals"]["relogs"] == sum(s.relog for s in lines) > 0
+
+
+@pytest.mark.parametrize("name,log", [("postfix-tls", "maillog"), ("exim-tls", "mainlog")])
+def test_tls_log_handshake_failures_are_class_tls(name: str, log: str) -> None:
+    """Plan ``tls``: the sender's policy requires TLS for mx1.securebank.example, whose
+    receiver offers STARTTLS and fails every handshake. Each failed handshake the
+    receiver recorded is one attempt of class ``tls`` (a local failure: no reply, no
+    code), attributed to that host; relogs add none, and nothing there is delivered."""
+    failed = handshakes(name)
+    assert failed and {a["tls"] for a in failed} == {"alert handshake_failure"}
+    hosts = {str(a["local"]) for a in failed}
+    body = analyse([str(LOGS / name / log)], NOW).to_dict()
+    assert body["by_class"]["tls"] == len(failed)
+    tls = [c for c in body["codes"] if c["class"] == "tls"]
+    assert sum(c["count"] for c in tls) == sum(c["deferred"] for c in tls) == len(failed)
+    for code in tls:
+        assert code["rule"] == "local.tls" and code["action"] == "fix-infrastructure"
+        assert code["reply"] is None and code["enhanced"] is None
+        assert code["host"] in hosts
+        assert "suspended" not in code["sample"] and "retry time" not in code["sample"]
+    # the receiver never saw a recipient of the TLS destination: no answer, no delivery
+    domains = {h.split(".", 1)[1] for h in hosts}
+    assert not any((a["rcpt"] or "").rpartition("@")[2] in domains for a in truth(name))
+    text = (LOGS / name / log).read_text()
+    if name.startswith("postfix"):
+        lines = [s for s in statuses(name) if s.rcpt.rpartition("@")[2] in domains]
+        assert all(s.status == "deferred" for s in lines)
+        failures = [s for s in lines if not s.relog]
+        assert len(failures) == len(failed)
+        assert all(s.text == "Cannot start TLS: handshake failure" for s in failures)
+        assert body["totals"]["relogs"] == sum(s.relog for s in statuses(name))
+    else:
+        assert text.count("TLS session: (gnutls_handshake): Handshake failed") == len(failed)
+        assert body["totals"]["relogs"] == text.count("retry time not reached")
+    # every recipient there is still queued at the end; the run's other deferrals cleared
+    at = re.compile(r"[\w.-]+@(?:" + "|".join(map(re.escape, domains)) + r")\b")
+    pending = {m.group(0) for m in at.finditer(text)}
+    assert pending and body["retries"]["still_pending"] == len(pending)

@@ -12,7 +12,7 @@ Times whole processes (median of --repeat runs, stdout a pipe, page cache warm):
 * the same reader split over two processes (fork, each half of the file), as
   ``triage deferrals`` does for a large log.
 
-    python3 bench/deferrals/floor.py [--log /tmp/triage-bench-maillog] [--repeat 7]
+    python3 bench/deferrals/floor.py [--log /tmp/triage-bench-incident-log] [--repeat 7]
 
 Prints one JSON object: seconds and the ratio to ``grep -c`` for each. The readers are
 inline below (only the standard library), so the figures do not depend on triage.
@@ -94,7 +94,7 @@ def median_seconds(cmd: list[str], repeat: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--log", default="/tmp/triage-bench-maillog")
+    parser.add_argument("--log", default="/tmp/triage-bench-incident-log")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     log = Path(args.log)

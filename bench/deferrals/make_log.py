@@ -51,6 +51,19 @@ DEFERS = {
 ALPHA = "0123456789ABCDEF"
 
 
+def pickup(ts: str, pid: int, qid: str, n: int) -> list[str]:
+    """The lines Postfix writes while it takes message ``n`` in from the application."""
+    return [
+        f"{ts} relay1 postfix/smtpd[{pid}]: connect from app1.internal[10.0.0.5]",
+        f"{ts} relay1 postfix/smtpd[{pid}]: {qid}: client=app1.internal[10.0.0.5]",
+        f"{ts} relay1 postfix/cleanup[{pid + 1}]: {qid}: message-id=<{n}.{qid}@app.example>",
+        f"{ts} relay1 postfix/qmgr[900]: {qid}: from=<news@sender.example>, "
+        f"size={2000 + n % 9000}, nrcpt=1 (queue active)",
+        f"{ts} relay1 postfix/smtpd[{pid}]: disconnect from app1.internal[10.0.0.5] "
+        "ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5",
+    ]
+
+
 def stamp(t: int) -> str:
     day, rest = divmod(t, 86400)
     h, rest = divmod(rest, 3600)
@@ -70,15 +83,7 @@ def messages(rng: random.Random) -> Iterator[list[str]]:
         ts = stamp(t)
         pid = 1000 + n % 30000
         rcpt = f"user{n}@{domain}"
-        lines = [
-            f"{ts} relay1 postfix/smtpd[{pid}]: connect from app1.internal[10.0.0.5]",
-            f"{ts} relay1 postfix/smtpd[{pid}]: {qid}: client=app1.internal[10.0.0.5]",
-            f"{ts} relay1 postfix/cleanup[{pid + 1}]: {qid}: message-id=<{n}.{qid}@app.example>",
-            f"{ts} relay1 postfix/qmgr[900]: {qid}: from=<news@sender.example>, "
-            f"size={2000 + n % 9000}, nrcpt=1 (queue active)",
-            f"{ts} relay1 postfix/smtpd[{pid}]: disconnect from app1.internal[10.0.0.5] "
-            "ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5",
-        ]
+        lines = pickup(ts, pid, qid, n)
         tries = 0
         while rng.random() < (0.08 if tries == 0 else 0.35) and tries < 5:
             tries += 1

@@ -142,7 +142,10 @@ class Counts:
     def retried(self, provider: str, name: RetryField, count: int = 1) -> None:
         """Count a retry outcome for ``provider`` and in the totals."""
         self.retry[name] += count
-        self.provider_retry.setdefault(provider, Counter())[name] += count
+        counts = self.provider_retry.get(provider)
+        if counts is None:  # not setdefault: that would build a Counter on every call
+            counts = self.provider_retry[provider] = Counter()
+        counts[name] += count
 
 
 class Aggregator(Counts):
