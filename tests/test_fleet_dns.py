@@ -13,6 +13,7 @@ import dns.rdataclass
 import pytest
 
 from triage.dns.answer import Answer, Stats, Status
+from triage.dns.cache import CachingResolver
 from triage.dns.cassette import (
     MISSING,
     CassetteResolver,
@@ -21,7 +22,6 @@ from triage.dns.cassette import (
     load_cassette,
     recorded_at,
 )
-from triage.dns.lru import BoundedCache
 from triage.dns.ratecap import RateCapResolver
 from triage.dns.scoped import DEADLINE, ScopedResolver
 from triage.dns.stack import DnsConfig, build
@@ -132,7 +132,7 @@ def test_the_rate_cap_spaces_queries_per_zone_and_leaves_others_alone() -> None:
 def test_the_bounded_cache_keeps_at_most_n_answers_and_merges_in_flight() -> None:
     table = Table({}, delay=0.01)
     stats = Stats()
-    cache = BoundedCache(table, stats, entries=3)
+    cache = CachingResolver(table, stats, entries=3)
 
     async def go() -> None:
         await asyncio.gather(*(cache.query("a.example", "A") for _ in range(5)))

@@ -24,7 +24,6 @@ from triage.dns.accounting import AccountingResolver
 from triage.dns.answer import Stats
 from triage.dns.cache import CachingResolver
 from triage.dns.limiter import LimitingResolver
-from triage.dns.lru import BoundedCache
 from triage.dns.resolver import Resolver
 
 DEFAULT_MAX_IN_FLIGHT = 128  # one check of a big sender asks ~90 names at once
@@ -54,7 +53,7 @@ class DnsConfig:
 class Stack:
     resolver: Resolver
     stats: Stats
-    _cache: CachingResolver | BoundedCache = field(repr=False)
+    _cache: CachingResolver = field(repr=False)
     _closers: tuple[Callable[[], Awaitable[None]], ...] = field(default=(), repr=False)
 
     async def close(self) -> None:
@@ -104,11 +103,7 @@ def build(config: DnsConfig, *, now: Callable[[], datetime] | None = None) -> St
     else:
         limited = LimitingResolver(backend, config.max_in_flight)
     accounted = AccountingResolver(limited, stats)
-    cache: CachingResolver | BoundedCache
-    if config.cache_entries is not None:
-        cache = BoundedCache(accounted, stats, config.cache_entries)
-    else:
-        cache = CachingResolver(accounted, stats)
+    cache = CachingResolver(accounted, stats, config.cache_entries)
     return Stack(resolver=cache, stats=stats, _cache=cache, _closers=closers)
 
 

@@ -7,6 +7,7 @@ Microsoft destinations, the Microsoft channel for a block), the closing advice.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,10 +32,16 @@ class Texts:
 
     @classmethod
     def load(cls) -> Texts:
-        from triage.data import load
+        return _packaged_texts()
 
-        data: dict[str, Any] = load("verdict.toml")
-        return cls(data["summary"], data["steps"], data["escalate"], data["mta"])
+
+@functools.cache
+def _packaged_texts() -> Texts:
+    """data/verdict.toml, read once per process (immutable; a fleet decides per sender)."""
+    from triage.data import load
+
+    data: dict[str, Any] = load("verdict.toml")
+    return Texts(data["summary"], data["steps"], data["escalate"], data["mta"])
 
 
 def fixes(findings: Iterable[Finding]) -> list[str]:

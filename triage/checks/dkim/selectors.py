@@ -7,6 +7,7 @@ import, and every entry carries the service it belongs to and its source.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -74,5 +75,7 @@ def _target(item: dict[str, str]) -> TargetHint:
     return TargetHint(suffix.lower(), sender, source)
 
 
+@functools.cache
 def load_catalog() -> Catalog:
+    """The packaged selectors, parsed once per process (immutable; a fleet asks per sender)."""
     return parse_catalog(data_text("dkim_selectors.toml"))

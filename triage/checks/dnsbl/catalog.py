@@ -8,6 +8,7 @@ typed values once per run. A zone nobody documented gets the RFC 5782 reading
 from __future__ import annotations
 
 import enum
+import functools
 import ipaddress
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -139,7 +140,17 @@ def generic_list(zone: str) -> DnsblList:
 def load_catalog(text: str | None = None) -> Catalog:
     """Parse dnsbls.toml (the packaged file unless ``text`` is given); KeyError/ValueError
     when the data is malformed (a packaging bug, caught by the catalog tests)."""
-    data = tomllib.loads(text) if text is not None else load("dnsbls.toml")
+    return _packaged() if text is None else _parse(tomllib.loads(text))
+
+
+@functools.cache
+def _packaged() -> Catalog:
+    """The packaged catalog, parsed once per process: it is immutable data, and a fleet
+    asks for it for every sender."""
+    return _parse(load("dnsbls.toml"))
+
+
+def _parse(data: dict[str, Any]) -> Catalog:
     sets = {name: tuple(_code(c) for c in raw["code"])
             for name, raw in data.get("code_set", {}).items()}
     lists = tuple(_list(raw, sets) for raw in data.get("list", []))

@@ -8,6 +8,7 @@ depends on the IP and so lives here, and keywords in the host part, which are da
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import tomllib
@@ -44,7 +45,16 @@ class GenericMatch:
 
 def load_patterns(text: str | None = None) -> GenericPatterns:
     """Parse generic_ptr.toml (the packaged file unless ``text`` is given)."""
-    data = tomllib.loads(text) if text is not None else load(DATA_FILE)
+    return _packaged() if text is None else _parse(tomllib.loads(text))
+
+
+@functools.cache
+def _packaged() -> GenericPatterns:
+    """The packaged patterns, compiled once per process (a fleet asks per sender)."""
+    return _parse(load(DATA_FILE))
+
+
+def _parse(data: dict[str, Any]) -> GenericPatterns:
     return GenericPatterns(
         keywords=tuple(_rule(r, f"keyword[{i}]") for i, r in enumerate(data.get("keyword", []))),
         exempt=tuple(_rule(r, f"exempt[{i}]") for i, r in enumerate(data.get("exempt", []))),
