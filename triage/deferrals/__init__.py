@@ -11,9 +11,22 @@ reply with the same tables. Importing this package loads no data and no dnspytho
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from triage.deferrals.analyse import analyse
 from triage.deferrals.explain import ExplainResult, explain
-from triage.deferrals.result import DeferralResult
 from triage.deferrals.source import InputUnreadable
 
+if TYPE_CHECKING:
+    from triage.deferrals.result import DeferralResult
+
 __all__ = ["DeferralResult", "ExplainResult", "InputUnreadable", "analyse", "explain"]
+
+
+def __getattr__(name: str) -> Any:
+    """``DeferralResult`` when first asked for: a run that reads logs loads the result
+    types after the reading (while a worker finishes), not before it."""
+    if name != "DeferralResult":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return importlib.import_module(f"{__name__}.result").DeferralResult

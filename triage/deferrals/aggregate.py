@@ -247,11 +247,13 @@ class Aggregator(Counts):
 
     def failed_many(self, stats: InputStats, slot: int, verdict: Verdict, host: str | None,
                     domain: str | None, count: int, ts: float | None, lo: float | None,
-                    hi: float | None, ip: str | None = None) -> None:
+                    hi: float | None, ip: str | None = None, timeline: bool = True) -> None:
         """``count`` failures with one verdict, host and domain, as ``count`` calls of
         ``failed`` would count them: ``ts`` is the first one's time, ``lo``/``hi`` the
         earliest and latest (None when none had one); all in one timeline bucket. The
-        caller tracks retries (``track``) line by line, in log order."""
+        caller tracks retries (``track``) line by line, in log order. ``timeline`` False:
+        the caller has added them to the timeline itself, bucket by bucket (then they
+        may span several buckets)."""
         stats.events += count
         self.totals["attempts"] += count
         self.totals["deferred" if slot == DEFERRED else "bounced"] += count
@@ -275,7 +277,8 @@ class Aggregator(Counts):
         self._code(verdict, slot, count, ts, lo, hi, host)
         if lo is not None and hi is not None:
             self.span(lo, hi)
-            self.timeline.add(provider, lo, slot, count, hi)
+            if timeline:
+                self.timeline.add(provider, lo, slot, count, hi)
 
     def relog(self, stats: InputStats, ts: float | None, text: str,
               key: Hashable | None = None, domain: str | None = None,

@@ -11,14 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from triage.deferrals import order, parsers, source, workers
 from triage.deferrals.aggregate import Aggregator, InputStats
 from triage.deferrals.classify import Classifier
-from triage.deferrals.result import DeferralResult
-from triage.deferrals.summary import build
 from triage.deferrals.timeparse import Clock
+
+if TYPE_CHECKING:
+    from triage.deferrals.result import DeferralResult
 
 Progress = Callable[[str, int], None]
 
@@ -44,6 +45,8 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
         for _, stream in streams:
             stream.close()
     agg.inputs = [stats[i] for i in range(len(paths))]  # reported in the order given
+    from triage.deferrals.summary import build  # see _read
+
     return build(agg)
 
 
@@ -55,6 +58,8 @@ def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock, reader: _R
     else:
         try:
             reader.run(workers.head(stream, half), clock)
+            reader.flush()  # this half's counts go in before the child's
+            import triage.deferrals.summary  # noqa: F401 - the report's code, loaded while the child finishes
         except BaseException:
             workers.abandon(half)
             raise
@@ -95,6 +100,12 @@ class _Reader:
                 _feed(self.parser, piece, stats)
             self.held = []
 
+    def flush(self) -> None:
+        """Hand the aggregator what the parser holds back (a parser may batch)."""
+        flush = getattr(self.parser, "flush", None)
+        if flush is not None:
+            flush()
+
     def close(self) -> None:
         if self.parser is not None:
             self.parser.close()
@@ -109,6 +120,6 @@ def _start(held: list[bytes], agg: Aggregator, stats: InputStats, clock: Clock) 
 
 
 def _feed(parser: parsers.Parser, chunk: bytes, stats: InputStats) -> int:
-    stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
-    parser.feed(chunk)
+    lines = parser.feed(chunk)
+    stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n")) if lines is None else lines
     return len(chunk)

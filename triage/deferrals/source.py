@@ -147,17 +147,20 @@ def chunks(stream: BinaryIO, on_overlong: Callable[[bytes], None],
             if cut < 0:
                 continue
             block, skipping = block[cut + 1 :], False
-        data = rest + block
-        cut = data.rfind(b"\n")
+        cut = block.rfind(b"\n")
         if cut < 0:
+            data = rest + block
             if len(data) > MAX_LINE:
                 on_overlong(data[:200])
                 rest, skipping = b"", True
             else:
                 rest = data
             continue
-        rest = data[cut + 1 :]
-        yield data[: cut + 1]
+        # one copy of the block (the held line's start joined to its whole lines)
+        whole = b"".join((rest, memoryview(block)[: cut + 1])) if rest or cut + 1 < len(block) \
+            else block
+        rest = block[cut + 1 :]
+        yield whole
     error = stream_error(stream)
     if error is not None:
         on_error(error)

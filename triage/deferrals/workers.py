@@ -1,7 +1,7 @@
 """Two workers for one large Postfix log: the second half is parsed by a forked child.
 
 Policy: only a regular, uncompressed file of at least ``SPLIT`` bytes whose head reads as
-Postfix is split, at the first newline after its middle. The child parses the second
+Postfix is split, at the first newline after ``SHARE`` of it. The child parses the second
 half into its own ``Aggregator`` and sends back its ``Counts`` (pickled through a pipe);
 the parent parses the first half, then ``Aggregator.merge`` folds them in as one pass
 would have (aggregate.py says how). When the merge could differ from one pass (a bounded
@@ -24,6 +24,9 @@ from triage.deferrals.aggregate import Aggregator, Counts, InputStats
 from triage.deferrals.timeparse import Clock
 
 SPLIT = 32 << 20
+# the parent's share: the child also keeps each recipient's first outcome for the merge
+# and pickles its counts, so an even split leaves the parent waiting for it
+SHARE = (53, 100)
 _SEAM_SEARCH = 4 << 20
 
 
@@ -94,7 +97,7 @@ def _seam(path: str, stream: BinaryIO, split: int) -> int | None:
             return None
         if parsers.detect(os.pread(stream.fileno(), source.HEAD, 0)) != "postfix":
             return None
-        middle = info.st_size // 2
+        middle = info.st_size * SHARE[0] // SHARE[1]
         cut = os.pread(stream.fileno(), _SEAM_SEARCH, middle).find(b"\n")
     except (OSError, io.UnsupportedOperation):
         return None
@@ -107,8 +110,9 @@ def _work(fd: int, seam: int, clock: Clock, parent: Aggregator, block: int) -> C
     stats.format = "postfix"
     parser = parsers.make("postfix", agg, stats, clock)
     for chunk in source.chunks(cast(BinaryIO, _Tail(fd, seam)), *handlers(agg, stats), block):
-        stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
-        parser.feed(chunk)
+        lines = parser.feed(chunk)
+        stats.lines += chunk.count(b"\n") + (not chunk.endswith(b"\n")) if lines is None \
+            else lines
     parser.close()
     return agg.counts()
 

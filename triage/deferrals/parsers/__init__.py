@@ -49,7 +49,7 @@ def _may_score(name: str, head: bytes) -> bool:
 
 
 class Parser(Protocol):
-    def feed(self, chunk: bytes) -> None: ...
+    def feed(self, chunk: bytes) -> int | None: ...  # the chunk's lines, if it counted them
 
     def close(self) -> None: ...
 

@@ -1,18 +1,26 @@
 """Postfix: per-recipient ``status=`` records of smtp/lmtp/error (and qmgr expiries).
 
-Policy: only lines that carry `` status=`` are looked at; they are found with
-``bytes.find`` over the whole chunk, so the other 80-90 % of a mail log (smtpd, cleanup,
-qmgr) costs no Python work at all. ``delivery temporarily suspended`` is a relog (qmgr
-deferred the mail without contacting the host). A ``status=`` line that does not parse
-is unparsed; local delivery agents (local, virtual, pipe, discard) are not remote
-attempts and are skipped. Time stamps: syslog (year-less) or RFC 3339.
+Policy: a chunk is read a syslog minute at a time (postfix_runs.py): the records of a
+run of lines that share a minute are matched by one ``findall``, so the other 80-90 % of
+a mail log (smtpd, cleanup, qmgr) and the stamp of each line cost no Python work. A run
+with a status line that is not a plain record, and a stretch of lines without a syslog
+stamp (RFC 3339), are read line by line (``_lines``), with the same result for every
+line. ``delivery temporarily suspended`` is a relog (qmgr deferred the mail without
+contacting the host). A ``status=`` line that does not parse is unparsed; local delivery
+agents (local, virtual, pipe, discard) are not remote attempts and are skipped.
+
+Per-reply work (unwrapping, classification, samples) is paid once per reply key
+(replykey.py: the reply without its per-message tokens). Failures are grouped per chunk
+by (reply, host, domain, dsn, time bucket); each group's bucket goes to the timeline at
+the chunk's end and the rest is held back (``_carry``) and added once per distinct
+outcome by ``flush``: at the end, and before a worker's counts are merged.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage.deferrals.aggregate import (
     BOUNCED,
@@ -22,8 +30,13 @@ from triage.deferrals.aggregate import (
     Aggregator,
     InputStats,
 )
+from triage.deferrals.parsers import postfix_runs as runs
 from triage.deferrals.reply import strip_postfix
+from triage.deferrals.replykey import reply_key
 from triage.deferrals.timeparse import Clock
+
+if TYPE_CHECKING:
+    from triage.deferrals.classify import Verdict
 
 NAME = "postfix"
 _LINE = re.compile(
@@ -45,12 +58,13 @@ _SENT = re.compile(
     rb"([0-9A-Za-z]+: to=<[^>]*@([^>@]*))>,(?: orig_to=<[^>]*>,)? relay=([^,]*),"
 )
 _LOCAL_AGENTS = (b"/local", b"/virtual", b"/pipe", b"/discard")
-_EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
 _SIGNATURE = re.compile(rb"postfix[\w./-]*\[\d+\]: ", re.I)
-_SKIP = {b"local", b"virtual", b"pipe", b"discard"}
 _SUSPENDED = "delivery temporarily suspended: "
-_ADDRESS_END = re.compile(rb"@[\w-]+(?:\.[\w-]+)+")
+_CARRY_LIMIT = 4096
 _Group = tuple[int, bytes, str | None, str | None, bytes, int | None]
+_Ident = tuple[bytes, bytes, bytes, bytes, bytes]
+# (slot, verdict (None for a relog), host, domain, provider the recipient is tracked for)
+_Known = tuple[int, "Verdict | None", str | None, str | None, str]
 
 
 def detect(head: bytes) -> int:
@@ -61,33 +75,127 @@ class Parser:
     def __init__(self, agg: Aggregator, stats: InputStats, clock: Clock) -> None:
         self.agg, self.stats, self.clock = agg, stats, clock
         self._hosts: dict[bytes, str | None] = {}
+        self._domains: dict[bytes, str | None] = {}
+        self._known: dict[_Ident, _Known] = {}
+        self._window = runs.MIN_WINDOW  # bytes ahead where a run's end is looked for
         self._claimed: set[bytes] = set()  # relays whose host has a provider on record
         self._replies: dict[bytes, tuple[str, str | None, bool]] = {}
         # failures of this chunk: (slot, reply, host, domain, dsn, minute) ->
         # [verdict, count, first time, earliest, latest], in order of first appearance
         self._failed: dict[_Group, list[Any]] = {}
+        self._carry: dict[tuple[Any, ...], list[Any]] = {}  # see _flush_failed
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, chunk: bytes) -> int:
         """Deliveries are counted per (minute, relay, domain) and added at the chunk's end;
         what depends on order (settling a deferred recipient, the first provider seen for
-        a host) happens in log order, so the chunking never changes a result."""
+        a host) happens in log order, so the chunking never changes a result. Returns the
+        chunk's line count.
+
+        The chunk is cut into runs of lines that share one syslog minute (found and
+        checked with ``bytes.rfind``/``count``); a run's records are matched by one
+        ``findall`` and the minute is read once per run. A run whose status lines do not
+        all match that way (another stamp, an unusual record) is read line by line."""
         if b"\x00" in chunk or b"\x1b" in chunk:
             self._junk(chunk)
+        sent: Counter[tuple[bytes, bytes, bytes]] = Counter()
+        span: set[bytes] = set()
+        size, pos, lines = len(chunk), 0, 0
+        while pos < size:
+            end, minute, count = runs.find(chunk, pos, size, self._window)
+            lines += count
+            if minute is None or not self._run_rows(chunk, pos, end, minute, sent, span):
+                self._lines(chunk, pos, end, sent, span)
+            else:
+                self._window = max(runs.MIN_WINDOW, 2 * (end - pos))
+            pos = end
+        if self._failed:
+            self._flush_failed()
+        if sent:
+            self._flush(sent, span)
+        return lines
+
+    def _run_rows(self, chunk: bytes, start: int, end: int, minute: bytes,
+                  sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> bool:
+        """Count the records of ``chunk[start:end]``, whose lines all begin with ``minute``;
+        False, with nothing counted, when a status line there is not a plain record (the
+        caller then reads the run line by line)."""
+        run = runs.read(chunk, start, end)
+        if run is None:
+            return False
+        if run.expired:
+            self.agg.totals["expired"] += run.expired
+        if not run.rows:
+            return True
+        base = self.clock.syslog(minute + b":00")
+        window = None if base is None else int(base) // BUCKET_SECONDS
+        self._in_order(run, base, window)
+        delivered = ""
+        for (_, relay, domain, status), count in run.sent.items():
+            if not status:
+                sent[minute, relay, domain] += count
+                delivered = "yes"
+        if delivered:
+            whos = [row[1] for row in run.rows if not row[5]]
+            span.add(runs.sent_stamp(chunk, whos[0], start, end, first=True))
+            span.add(runs.sent_stamp(chunk, whos[-1], start, end, first=False))
+        return True
+
+    def _in_order(self, run: runs.Run, base: float | None, window: int | None) -> None:
+        """A run's records one by one, in log order. A failed record whose reply, relay,
+        domain and dsn were seen before is added to its group here (what ``_failure``
+        does, without its lookups)."""
+        agg = self.agg
+        claimed, pending, settle, track = self._claimed, agg.pending, agg.settle, agg.track
+        firsts, known, groups = agg.firsts, self._known, self._failed
+        failed = zip(run.seconds, run.keys, strict=True)
+        for _, who, domain, relay, dsn, status, text in run.rows:
+            if not status:  # sent
+                if relay not in claimed:
+                    self._claim(relay, domain)
+                if pending or firsts is not None:
+                    key = hash(who)
+                    if firsts is not None:
+                        firsts.setdefault(key, DELIVERED)
+                    if key in pending:
+                        settle(key)
+                continue
+            second, norm = next(failed)
+            at = None if base is None else base + second
+            ident = (status, norm, relay, domain, dsn)
+            seen = known.get(ident)
+            if seen is None or seen[1] is None or at is None:  # new, a relog, no time
+                self._failure(at, hash(who), ident, text)
+                continue
+            slot, verdict, host, name, provider = seen
+            group = (slot, norm, host, name, dsn, window)
+            row = groups.get(group)
+            if row is None:
+                groups[group] = [verdict, 1, at, at, at]
+            else:
+                row[1] += 1
+                if at < row[3]:
+                    row[3] = at
+                elif at > row[4]:
+                    row[4] = at
+            key = hash(who)
+            if slot == BOUNCED or firsts is not None or key not in pending:
+                track(key, slot, provider)
+
+    def _lines(self, chunk: bytes, pos: int, stop: int,
+               sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
+        """``chunk[pos:stop]`` (whole lines), status line by status line."""
         find, rfind, match, sent_match = chunk.find, chunk.rfind, _LINE.match, _SENT.match
         startswith = chunk.startswith
         pending, claimed, settle = self.agg.pending, self._claimed, self.agg.settle
         firsts = self.agg.firsts
-        sent: Counter[tuple[bytes, bytes, bytes]] = Counter()
-        span: set[bytes] = set()
-        pos = 0
         while True:
-            i = find(b" status=", pos)
+            i = find(b" status=", pos, stop)
             if i < 0:
                 break
             start = rfind(b"\n", 0, i) + 1
-            end = find(b"\n", i)
+            end = find(b"\n", i, stop)
             if end < 0:
-                end = len(chunk)
+                end = stop
             pos = end
             if startswith(b"sent ", i + 8):
                 s = sent_match(chunk, start, end)
@@ -111,13 +219,9 @@ class Parser:
                 self._other(chunk[start:end])
                 continue
             ts, svc, qid, rcpt, relay, dsn, status, text = m.groups()
-            if svc.rsplit(b"/", 1)[-1] in _SKIP:
+            if svc.rsplit(b"/", 1)[-1] in runs.LOCAL_AGENTS:
                 continue
             self._record(ts, qid, rcpt, relay, dsn, status, text)
-        if self._failed:
-            self._flush_failed()
-        if sent:
-            self._flush(sent, span)
 
     def _claim(self, relay: bytes, domain: bytes) -> None:
         """The first outcome seen for a host names its provider (as ``delivered`` does)."""
@@ -127,13 +231,26 @@ class Parser:
         host = self._host(relay)
         if host:
             self.agg.host_provider.setdefault(
-                host, self.agg.classifier.provider_of(host, _domain(domain)))
+                host, self.agg.classifier.provider_of(host, self._domain(domain)))
 
     def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
         syslog = self.clock.syslog
+        # one aggregator call per time bucket, relay and domain (not per minute), at the
+        # bucket's latest minute (the timeline keeps each bucket's last delivery)
+        buckets: dict[tuple[float | None, bytes, bytes], list[Any]] = {}
         for (minute, relay, domain), count in sent.items():
-            self.agg.delivered_many(self.stats, syslog(minute + b":00"), self._host(relay),
-                                    _domain(domain), count)
+            ts = syslog(minute + b":00")
+            key = (None if ts is None else ts - ts % BUCKET_SECONDS, relay, domain)
+            row = buckets.get(key)
+            if row is None:
+                buckets[key] = [count, ts]
+            else:
+                row[0] += count
+                if ts is not None and ts > row[1]:
+                    row[1] = ts
+        for (_, relay, domain), (count, ts) in buckets.items():
+            self.agg.delivered_many(self.stats, ts, self._host(relay), self._domain(domain),
+                                    count)
         lo, hi = min(span), max(span)
         first, last = syslog(lo), syslog(hi)
         # one month name and one year: the text order is the time order
@@ -145,33 +262,32 @@ class Parser:
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
         seconds = self.clock.syslog(ts) if ts[0] > 64 else self.clock.stamp(ts, self.stats)
-        host = self._host(relay)
-        domain = _domain(rcpt)
-        key = hash(qid + b": to=<" + rcpt)  # the fast path's retry key
+        key = hash(qid + b": to=<" + rcpt)  # the runs' retry key
+        domain = rcpt.rpartition(b"@")[2]
         if status == b"sent":
-            self.agg.delivered(self.stats, seconds, host, domain, key)
-            return
-        if status not in (b"deferred", b"bounced"):
-            return
-        raw = text or b""
-        norm = reply_key(raw)
-        reply, said_host, relog = self._reply(norm, raw)
-        if host is None:
-            host = said_host
-        if relog:  # the relog's own text (samples), not the first one with its key
+            self.agg.delivered(self.stats, seconds, self._host(relay), self._domain(domain),
+                               key)
+        elif status in (b"deferred", b"bounced"):
+            raw = text or b""
+            self._failure(seconds, key, (status, reply_key(raw), relay, domain, dsn), raw)
+
+    def _failure(self, seconds: float | None, key: int, ident: _Ident, raw: bytes) -> None:
+        """A deferred or bounced record (or a relog), in log order. ``ident`` is (status,
+        reply key, relay, domain, dsn): what the record's verdict depends on."""
+        known = self._known.get(ident)
+        if known is None:
+            known = self._identify(ident, raw)
+        slot, verdict, host, domain, _ = known
+        if verdict is None:  # a relog: its own text (samples), not the first with its key
             self.agg.relog(self.stats, seconds, raw.decode("utf-8", "replace"), key, domain,
                            host)
             return
-        slot = DEFERRED if status == b"deferred" else BOUNCED
         # one aggregator call per reply, host, domain and time bucket at the chunk's end
         window = None if seconds is None else int(seconds) // BUCKET_SECONDS
-        group = (slot, norm, host, domain, dsn, window)
+        group = (slot, ident[1], host, domain, ident[4], window)
         row = self._failed.get(group)
         if row is None:
-            verdict = self.agg.classifier.classify(reply, host, domain, dsn.decode())
-            if host:  # a host's first provider is taken in log order
-                self.agg.host_provider.setdefault(host, verdict.provider)
-            row = self._failed[group] = [verdict, 1, seconds, seconds, seconds]
+            self._failed[group] = [verdict, 1, seconds, seconds, seconds]
         else:
             row[1] += 1
             if seconds is not None:
@@ -179,7 +295,31 @@ class Parser:
                     row[3] = seconds
                 elif seconds > row[4]:
                     row[4] = seconds
-        self.agg.track(key, slot, row[0].provider)
+        agg = self.agg
+        if slot == DEFERRED and agg.firsts is None and key in agg.pending:
+            return  # deferred again: still pending (what ``track`` would conclude)
+        agg.track(key, slot, verdict.provider)
+
+    def _identify(self, ident: _Ident, raw: bytes) -> _Known:
+        """(slot, verdict or None for a relog, host, domain) of a new ``ident``; the first
+        verdict for a host names its provider (in log order, like a delivery's)."""
+        status, norm, relay, domain, dsn = ident
+        host, name = self._host(relay), self._domain(domain)
+        reply, said_host, relog = self._reply(norm, raw)
+        if host is None:
+            host = said_host
+        slot = DEFERRED if status == b"deferred" else BOUNCED
+        if relog:  # tracked for the host that failed, else the recipient domain
+            verdict, provider = None, self.agg.classifier.provider_of(host, name)
+        else:
+            verdict = self.agg.classifier.classify(reply, host, name, dsn.decode())
+            provider = verdict.provider
+            if host:
+                self.agg.host_provider.setdefault(host, provider)
+        if len(self._known) > 10_000:
+            self._known.clear()
+        known = self._known[ident] = (slot, verdict, host, name, provider)
+        return known
 
     def _reply(self, norm: bytes, text: bytes) -> tuple[str, str | None, bool]:
         """(reply, host named in it, relog?) for a status text, cached on its key ``norm``
@@ -199,28 +339,50 @@ class Parser:
         return found
 
     def _flush_failed(self) -> None:
-        """Add the chunk's failures with one aggregator call per distinct outcome: groups
-        that differ only in reply text the aggregator does not keep (session ids) are
-        merged, in order of first appearance, so the first reply stays the sample."""
-        merged: dict[tuple[Any, ...], list[Any]] = {}
-        for (slot, _, host, domain, _, window), (verdict, count, first, lo, hi) in \
+        """Add the chunk's failures: each group's time bucket to the timeline now, the
+        rest to ``_carry``, where groups that differ only in their bucket or in reply
+        text the aggregator does not keep (session ids) are merged in order of first
+        appearance (so the first reply stays the sample) and added by ``flush``: one
+        aggregator call per distinct outcome, not one per outcome and bucket."""
+        carry, add = self._carry, self.agg.timeline.add
+        for (slot, _, host, domain, _, _), (verdict, count, first, lo, hi) in \
                 self._failed.items():
             r = verdict.reply
+            if lo is not None and hi is not None:
+                add(verdict.provider, lo, slot, count, hi)
             key = (slot, r.code, r.enhanced, r.token, verdict.rule.id, verdict.provider,
-                   r.forest, r.sending_ip, host, domain, window)
-            row = merged.get(key)
+                   r.forest, r.sending_ip, host, domain)
+            row = carry.get(key)
             if row is None:
-                merged[key] = [verdict, host, domain, count, first, lo, hi]
+                carry[key] = [verdict, host, domain, count, first, lo, hi]
             else:
                 row[3] += count
                 if lo is not None and (row[5] is None or lo < row[5]):
                     row[5] = lo
                 if hi is not None and (row[6] is None or hi > row[6]):
                     row[6] = hi
-        add = self.agg.failed_many
-        for outcome, (verdict, host, domain, count, first, lo, hi) in merged.items():
-            add(self.stats, outcome[0], verdict, host, domain, count, first, lo, hi)
         self._failed.clear()
+        if len(carry) > _CARRY_LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Add the failures held back (at the end, and before a worker's counts are
+        merged into the same aggregator)."""
+        add = self.agg.failed_many
+        for outcome, (verdict, host, domain, count, first, lo, hi) in self._carry.items():
+            add(self.stats, outcome[0], verdict, host, domain, count, first, lo, hi,
+                timeline=False)
+        self._carry.clear()
+
+    def _domain(self, domain: bytes) -> str | None:
+        """A record's recipient domain (the bytes after its one ``@``), decoded once."""
+        name = self._domains.get(domain, "")
+        if name == "":
+            name = domain.lower().decode("utf-8", "replace") or None
+            if len(self._domains) > 10_000:
+                self._domains.clear()
+            self._domains[domain] = name
+        return name
 
     def _host(self, relay: bytes) -> str | None:
         host = self._hosts.get(relay, "")
@@ -233,7 +395,7 @@ class Parser:
         return host
 
     def _other(self, line: bytes) -> None:
-        if _EXPIRED.search(line):
+        if runs.EXPIRED.search(line):
             self.agg.note("expired")
         elif b" to=<" in line or b"postfix" not in line:
             self.agg.unparsed(self.stats, line)
@@ -247,12 +409,7 @@ class Parser:
                 self.agg.unparsed(self.stats, line)
 
     def close(self) -> None:
-        return
-
-
-def _domain(rcpt: bytes) -> str | None:
-    """The recipient domain (after the last ``@``; the whole address when there is none)."""
-    return rcpt.rpartition(b"@")[2].lower().decode("utf-8", "replace") or None
+        self.flush()
 
 
 def _connect_host(reply: str) -> str | None:
@@ -262,34 +419,3 @@ def _connect_host(reply: str) -> str | None:
     return None
 
 
-def reply_key(text: bytes) -> bytes:
-    """``text`` without what a receiver writes into each reply to tell one message from
-    another: the id before Gmail's ``- gsmtp``, the time stamp and id after a Microsoft
-    front-end host (the host, which names the forest, stays), quoted addresses. Per-reply
-    work is cached on this key; the first reply seen with a key is the one classified and
-    sampled. ``bytes.find`` based: a regular expression substitution tries its pattern at
-    every offset of the reply, which costs ten times the rest of a failure's handling."""
-    i = text.find(b" - gsmtp")
-    if i > 0:
-        j = text.rfind(b" ", 0, i)
-        if j > 0 and len(text[j + 1 : i].translate(None, b"0123456789")) < i - j - 1:
-            text = text[:j] + text[i:]  # the id has a digit: the words before it stay
-    for tail in (b".outlook.com 2", b".OUTLOOK.COM 2"):
-        k = text.find(tail)
-        while k > 0:
-            end = text.find(b"]", k, k + 64)
-            if end < 0:
-                break
-            text = text[: k + 12] + text[end:]
-            k = text.find(tail, k + 12)
-    at = text.find(b"@")
-    while at > 0:
-        start = max(text.rfind(b" ", 0, at), text.rfind(b"<", 0, at),
-                    text.rfind(b"(", 0, at)) + 1
-        m = _ADDRESS_END.match(text, at)
-        if m is None or start == at:
-            at = text.find(b"@", at + 1)
-            continue
-        text = text[:start] + text[m.end():]
-        at = text.find(b"@", start)
-    return text
