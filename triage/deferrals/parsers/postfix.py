@@ -145,19 +145,13 @@ class Parser:
         domain and dsn were seen before is added to its group here (what ``_failure``
         does, without its lookups)."""
         agg = self.agg
-        claimed, pending, settle, track = self._claimed, agg.pending, agg.settle, agg.track
-        firsts, known, groups = agg.firsts, self._known, self._failed
+        pending, track, firsts = agg.pending, agg.track, agg.firsts
+        known, groups = self._known, self._failed
         failed = zip(run.seconds, run.keys, strict=True)
+        delivered = self._delivered
         for _, who, domain, relay, dsn, status, text in run.rows:
             if not status:  # sent
-                if relay not in claimed:
-                    self._claim(relay, domain)
-                if pending or firsts is not None:
-                    key = hash(who)
-                    if firsts is not None:
-                        firsts.setdefault(key, DELIVERED)
-                    if key in pending:
-                        settle(key)
+                delivered(who, domain, relay)
                 continue
             second, norm = next(failed)
             at = None if base is None else base + second
@@ -186,8 +180,6 @@ class Parser:
         """``chunk[pos:stop]`` (whole lines), status line by status line."""
         find, rfind, match, sent_match = chunk.find, chunk.rfind, _LINE.match, _SENT.match
         startswith = chunk.startswith
-        pending, claimed, settle = self.agg.pending, self._claimed, self.agg.settle
-        firsts = self.agg.firsts
         while True:
             i = find(b" status=", pos, stop)
             if i < 0:
@@ -205,14 +197,7 @@ class Parser:
                     if not svc.endswith(_LOCAL_AGENTS):
                         sent[minute, relay, domain] += 1
                         span.add(stamp)
-                        if relay not in claimed:
-                            self._claim(relay, domain)
-                        if pending or firsts is not None:
-                            key = hash(who)
-                            if firsts is not None:
-                                firsts.setdefault(key, DELIVERED)
-                            if key in pending:
-                                settle(key)
+                        self._delivered(who, domain, relay)
                     continue
             m = match(chunk, start, end)
             if m is None:
@@ -222,6 +207,19 @@ class Parser:
             if svc.rsplit(b"/", 1)[-1] in runs.LOCAL_AGENTS:
                 continue
             self._record(ts, qid, rcpt, relay, dsn, status, text)
+
+    def _delivered(self, who: bytes, domain: bytes, relay: bytes) -> None:
+        """What a delivery decides in log order (its counts are added per chunk): the
+        provider of a host seen first here, the fate of the recipient's deferral."""
+        if relay not in self._claimed:
+            self._claim(relay, domain)
+        agg = self.agg
+        if agg.pending or agg.firsts is not None:
+            key = hash(who)  # "QID: to=<RCPT"
+            if agg.firsts is not None:
+                agg.firsts.setdefault(key, DELIVERED)
+            if key in agg.pending:
+                agg.settle(key)
 
     def _claim(self, relay: bytes, domain: bytes) -> None:
         """The first outcome seen for a host names its provider (as ``delivered`` does)."""
