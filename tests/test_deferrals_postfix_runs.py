@@ -4,7 +4,10 @@ and must give the same report, to the last field."""
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -183,3 +186,23 @@ def test_replies_that_differ_only_in_tokens_share_a_key() -> None:
     b = head + b"AM4PEPF00027A5F.eurprd04.prod.outlook.com 2025-11-01T09:12:01.001Z F2]"
     c = head + b"BN8NAM12FT033.eop-nam12.prod.protection.outlook.com 2025-11-01T09:12:01.001Z F]"
     assert reply_key(a) == reply_key(b) != reply_key(c)  # the forest host stays
+
+
+def test_a_line_full_of_record_prefixes_is_read_in_linear_time(tmp_path: Path) -> None:
+    """A hostile line of almost 1 MiB made of record prefixes whose reply never closes:
+    a pattern that looked for the closing parenthesis would scan to the line's end from
+    each of them (minutes); it is read at once and agrees with the line reader."""
+    piece = ("/smtp[1]: Q1: to=<a@b.example>, relay=r, delay=1, delays=1, dsn=4.0.0, "
+             "status=deferred (x")
+    log = tmp_path / "maillog"
+    log.write_text(record(0, 1, 1, "deferred") + f"{stamp(0, 2)} h postfix"
+                   + piece * (1_000_000 // len(piece)) + "\n" + record(0, 3, 2, "sent"))
+    code = ("import json, sys\nfrom datetime import datetime, UTC\n"
+            "from triage.deferrals import analyse\n"
+            "r = analyse([sys.argv[1]], datetime(2026, 11, 23, 12, tzinfo=UTC))\n"
+            "print(json.dumps(r.to_dict()['totals']))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(log)], capture_output=True,
+                          text=True, timeout=60, check=True)
+    totals = json.loads(done.stdout)
+    assert (totals["attempts"], totals["unparsed_lines"]) == (2, 1)
+    assert report(log, runs=True) == report(log, runs=False)

@@ -43,9 +43,9 @@ _LINE = re.compile(
     rb"(?:<\d+>\d? ?)?(?P<ts>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ][\d:.]+"
     rb"(?:Z|[+-]\d\d:?\d\d)?) (?:\S+ )?(?P<svc>[\w./-]+)\[\d+\]: (?P<qid>[0-9A-Za-z]+): "
     rb"to=<(?P<rcpt>[^>]*)>,(?: orig_to=<[^>]*>,)? relay=(?P<relay>[^,]*),.*? "
-    rb"dsn=(?P<dsn>\d\.\d{1,3}\.\d{1,3}), status=(?P<status>[a-z-]+)(?: \((?P<text>.*)\))?\s*$",
+    rb"dsn=(?P<dsn>\d\.\d{1,3}\.\d{1,3}), status=(?P<status>[a-z-]+)(?: \((?P<text>.*))?\s*$",
     re.S,
-)
+)  # the reply runs to the line's end; its closing ")" is checked after (runs.closed)
 _STAMP = re.compile(
     rb"(?:<\d+>\d? ?)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d)"
 )
@@ -147,13 +147,13 @@ class Parser:
         agg = self.agg
         pending, track, firsts = agg.pending, agg.track, agg.firsts
         known, groups = self._known, self._failed
-        failed = zip(run.seconds, run.keys, strict=True)
+        failed = zip(run.seconds, run.texts, run.keys, strict=True)
         delivered = self._delivered
-        for _, who, domain, relay, dsn, status, text in run.rows:
+        for _, who, domain, relay, dsn, status, _ in run.rows:
             if not status:  # sent
                 delivered(who, domain, relay)
                 continue
-            second, norm = next(failed)
+            second, text, norm = next(failed)
             at = None if base is None else base + second
             ident = (status, norm, relay, domain, dsn)
             seen = known.get(ident)
@@ -204,6 +204,11 @@ class Parser:
                 self._other(chunk[start:end])
                 continue
             ts, svc, qid, rcpt, relay, dsn, status, text = m.groups()
+            if text is not None:
+                text = runs.closed(text)
+                if text is None:
+                    self._other(chunk[start:end])
+                    continue
             if svc.rsplit(b"/", 1)[-1] in runs.LOCAL_AGENTS:
                 continue
             self._record(ts, qid, rcpt, relay, dsn, status, text)

@@ -21,12 +21,15 @@ from triage.deferrals.replykey import reply_keys
 # agent, "QID: to=<RCPT" (the retry key), domain, relay, dsn, failed status, reply. Only
 # single-byte negated classes ([^,]*), which sre scans fastest; a record it does not
 # take (no "@" or two, another field order) leaves its run to the line-by-line reader.
-# A delivery's reply is not read (the line reader does not read it either).
+# A delivery's reply is not read (the line reader does not read it either); a failure's
+# is taken to the end of its line and its closing parenthesis checked in Python: a
+# pattern that had to find it would scan to the line's end from every "/" of a hostile
+# line full of record prefixes, quadratic in the line's length.
 ROW = re.compile(
     rb"/(smtp|lmtp|error|retry|local|virtual|pipe|discard)\[\d+\]: "
     rb"([0-9A-Za-z]+: to=<[^@>]*@([^>@]*))>, (?:orig_to=<[^>]*>, )?relay=([^,]*), "
     rb"(?:conn_use=[^,]*, )?delay=[^,]*, delays=[^,]*, dsn=(\d\.\d{1,3}\.\d{1,3}), "
-    rb"status=(?:sent|(deferred|bounced)(?: \(([^\n]*)\))?[ \t\r\f\v]*$)",
+    rb"status=(?:sent|(deferred|bounced)(?: \(([^\n]*))?[ \t\r\f\v]*$)",
     re.M,
 )
 Row = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes]
@@ -49,6 +52,7 @@ class Run:
     sent: Counter[tuple[bytes, bytes, bytes, bytes]]  # (agent, relay, domain, status) counts
     failed: list[Row]
     seconds: list[int]  # each failed record's second
+    texts: list[bytes]  # each failed record's reply
     keys: list[bytes]  # each failed record's reply key
     expired: int  # qmgr expiries (not attempts)
 
@@ -114,8 +118,33 @@ def read(chunk: bytes, start: int, end: int) -> Run | None:
         failed, seconds = list(compress(failed, remote)), list(compress(seconds, remote))
         rows = [row for row in rows if row[0] not in LOCAL_AGENTS]
         sent = Counter(map(SENT_KEY, rows))
-    keys = reply_keys(list(map(TEXT, failed))) if failed else []
-    return Run(rows, sent, failed, seconds, keys, expired)
+    texts = _replies(failed)
+    if texts is None:
+        return None
+    return Run(rows, sent, failed, seconds, texts, reply_keys(texts), expired)
+
+
+def _replies(failed: list[Row]) -> list[bytes] | None:
+    """Each failed record's reply (``closed``); None when one is not closed."""
+    out = []
+    for raw in map(TEXT, failed):
+        if raw.endswith(b")"):  # the usual case, without a call
+            out.append(raw[:-1])
+            continue
+        reply = closed(raw)
+        if reply is None:
+            return None
+        out.append(reply)
+    return out
+
+
+def closed(raw: bytes) -> bytes | None:
+    """A record's reply from its ``(`` to the end of the line, without the closing
+    ``)`` (only white space may follow it); None when it is not closed. b"" stays b""."""
+    if not raw:
+        return raw
+    raw = raw.rstrip(b" \t\r\f\v")
+    return raw[:-1] if raw[-1:] == b")" else None
 
 
 def _seconds(chunk: bytes, start: int, end: int, failed: list[Row]) -> list[int] | None:
