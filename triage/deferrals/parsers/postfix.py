@@ -84,6 +84,8 @@ class Parser:
         # [verdict, count, first time, earliest, latest], in order of first appearance
         self._failed: dict[_Group, list[Any]] = {}
         self._carry: dict[tuple[Any, ...], list[Any]] = {}  # see _flush_failed
+        self._sent: dict[tuple[bytes, bytes], int] = {}  # see _flush
+        self._providers: dict[tuple[bytes, bytes], str] = {}
 
     def feed(self, chunk: bytes) -> int:
         """Deliveries are counted per (minute, relay, domain) and added at the chunk's end;
@@ -238,22 +240,26 @@ class Parser:
 
     def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
         syslog = self.clock.syslog
-        # one aggregator call per time bucket, relay and domain (not per minute), at the
-        # bucket's latest minute (the timeline keeps each bucket's last delivery)
-        buckets: dict[tuple[float | None, bytes, bytes], list[Any]] = {}
+        # the timeline gets one call per provider and time bucket, at the bucket's latest
+        # minute (it keeps each bucket's last delivery); the other tables are counted per
+        # relay and domain and added by ``flush``
+        carry = self._sent
+        buckets: dict[tuple[str, float], list[float]] = {}
         for (minute, relay, domain), count in sent.items():
+            carry[relay, domain] = carry.get((relay, domain), 0) + count
             ts = syslog(minute + b":00")
-            key = (None if ts is None else ts - ts % BUCKET_SECONDS, relay, domain)
+            if ts is None:
+                continue
+            key = (self._provider(relay, domain), ts - ts % BUCKET_SECONDS)
             row = buckets.get(key)
             if row is None:
                 buckets[key] = [count, ts]
             else:
                 row[0] += count
-                if ts is not None and ts > row[1]:
-                    row[1] = ts
-        for (_, relay, domain), (count, ts) in buckets.items():
-            self.agg.delivered_many(self.stats, ts, self._host(relay), self._domain(domain),
-                                    count)
+                row[1] = max(row[1], ts)
+        add = self.agg.timeline.add
+        for (provider, _), (total, latest) in buckets.items():
+            add(provider, latest, DELIVERED, int(total))
         lo, hi = min(span), max(span)
         first, last = syslog(lo), syslog(hi)
         # one month name and one year: the text order is the time order
@@ -261,6 +267,18 @@ class Parser:
             stamps = [t for t in map(syslog, span) if t is not None]
             first, last = (min(stamps), max(stamps)) if stamps else (None, None)
         self.agg.span(first, last)
+        if len(carry) > _CARRY_LIMIT:
+            self.flush()
+
+    def _provider(self, relay: bytes, domain: bytes) -> str:
+        """The provider a delivery to ``relay`` for ``domain`` is counted for."""
+        provider = self._providers.get((relay, domain))
+        if provider is None:
+            if len(self._providers) > 10_000:
+                self._providers.clear()
+            provider = self._providers[relay, domain] = self.agg.classifier.provider_of(
+                self._host(relay), self._domain(domain))
+        return provider
 
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
@@ -376,6 +394,10 @@ class Parser:
             add(self.stats, outcome[0], verdict, host, domain, count, first, lo, hi,
                 timeline=False)
         self._carry.clear()
+        for (relay, domain), count in self._sent.items():  # on the timeline already
+            self.agg.delivered_many(self.stats, None, self._host(relay), self._domain(domain),
+                                    count)
+        self._sent.clear()
 
     def _domain(self, domain: bytes) -> str | None:
         """A record's recipient domain (the bytes after its one ``@``), decoded once."""

@@ -152,20 +152,21 @@ def _seconds(chunk: bytes, start: int, end: int, failed: list[Row]) -> list[int]
     previous one's: the run's status lines are all records, so they align). None when
     one is not two digits."""
     out = []
+    find, rfind = chunk.find, chunk.rfind
     at = dict.fromkeys(_NEEDLES, start)
     for status in map(STATUS, failed):
-        needle = _NEEDLES[status]
+        needle, pos = _NEEDLES[status], at[status]
         # a short haystack keeps bytes.find on its cheap path (no per-call setup)
-        i = chunk.find(needle, at[status], at[status] + _NEAR)
+        i = find(needle, pos, pos + _NEAR)
         if i < 0:
-            i = chunk.find(needle, at[status], end)
+            i = find(needle, pos, end)
             if i < 0:
                 return None
-        line = chunk.rfind(b"\n", start, i) + 1 or start
-        digits = chunk[line + 13 : line + 15]
-        if not digits.isdigit():
+        line = rfind(b"\n", start, i) + 1 or start
+        tens, ones = chunk[line + 13] - 48, chunk[line + 14] - 48
+        if not (0 <= tens <= 9 and 0 <= ones <= 9):
             return None
-        out.append(int(digits))
+        out.append(tens * 10 + ones)
         at[status] = i + len(needle)
     return out
 
