@@ -131,12 +131,9 @@ class Parser:
         base = self.clock.syslog(minute + b":00")
         window = None if base is None else int(base) // BUCKET_SECONDS
         self._in_order(run, base, window)
-        delivered = ""
-        for (_, relay, domain, status), count in run.sent.items():
-            if not status:
-                sent[minute, relay, domain] += count
-                delivered = "yes"
-        if delivered:
+        for (relay, domain), count in run.sent.items():
+            sent[minute, relay, domain] += count
+        if run.sent:
             whos = [row[1] for row in run.rows if not row[5]]
             span.add(runs.sent_stamp(chunk, whos[0], start, end, first=True))
             span.add(runs.sent_stamp(chunk, whos[-1], start, end, first=False))
@@ -150,10 +147,16 @@ class Parser:
         pending, track, firsts = agg.pending, agg.track, agg.firsts
         known, groups = self._known, self._failed
         failed = zip(run.seconds, run.texts, run.keys, strict=True)
-        delivered = self._delivered
+        claimed, settle = self._claimed, agg.settle
         for _, who, domain, relay, dsn, status, _ in run.rows:
-            if not status:  # sent
-                delivered(who, domain, relay)
+            if not status:  # sent: what _delivered does, without a call
+                if relay not in claimed:
+                    self._claim(relay, domain)
+                key = hash(who)
+                if firsts is not None:
+                    firsts.setdefault(key, DELIVERED)
+                if key in pending:
+                    settle(key)
                 continue
             second, text, norm = next(failed)
             at = None if base is None else base + second
@@ -206,13 +209,13 @@ class Parser:
                 self._other(chunk[start:end])
                 continue
             ts, svc, qid, rcpt, relay, dsn, status, text = m.groups()
+            if svc.rsplit(b"/", 1)[-1] in runs.LOCAL_AGENTS:
+                continue
             if text is not None:
                 text = runs.closed(text)
                 if text is None:
                     self._other(chunk[start:end])
                     continue
-            if svc.rsplit(b"/", 1)[-1] in runs.LOCAL_AGENTS:
-                continue
             self._record(ts, qid, rcpt, relay, dsn, status, text)
 
     def _delivered(self, who: bytes, domain: bytes, relay: bytes) -> None:
@@ -365,12 +368,18 @@ class Parser:
         text the aggregator does not keep (session ids) are merged in order of first
         appearance (so the first reply stays the sample) and added by ``flush``: one
         aggregator call per distinct outcome, not one per outcome and bucket."""
-        carry, add = self._carry, self.agg.timeline.add
-        for (slot, _, host, domain, _, _), (verdict, count, first, lo, hi) in \
+        carry = self._carry
+        timeline: dict[tuple[str, int, int | None], list[Any]] = {}
+        for (slot, _, host, domain, _, window), (verdict, count, first, lo, hi) in \
                 self._failed.items():
             r = verdict.reply
             if lo is not None and hi is not None:
-                add(verdict.provider, lo, slot, count, hi)
+                bucket = timeline.get((verdict.provider, slot, window))
+                if bucket is None:
+                    timeline[verdict.provider, slot, window] = [count, lo, hi]
+                else:
+                    bucket[0] += count
+                    bucket[1], bucket[2] = min(bucket[1], lo), max(bucket[2], hi)
             key = (slot, r.code, r.enhanced, r.token, verdict.rule.id, verdict.provider,
                    r.forest, r.sending_ip, host, domain)
             row = carry.get(key)
@@ -383,6 +392,9 @@ class Parser:
                 if hi is not None and (row[6] is None or hi > row[6]):
                     row[6] = hi
         self._failed.clear()
+        add = self.agg.timeline.add
+        for (provider, slot, _), (count, lo, hi) in timeline.items():
+            add(provider, lo, slot, count, hi)
         if len(carry) > _CARRY_LIMIT:
             self.flush()
 

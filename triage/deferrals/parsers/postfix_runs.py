@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, filterfalse
 from operator import itemgetter
 
 from triage.deferrals.replykey import reply_keys
@@ -34,7 +34,7 @@ ROW = re.compile(
 )
 Row = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes]
 AGENT, WHO, DOMAIN, RELAY, DSN, STATUS, TEXT = (itemgetter(i) for i in range(7))
-SENT_KEY = itemgetter(0, 3, 2, 5)  # agent, relay, domain, failed status
+RELAY_DOMAIN = itemgetter(3, 2)
 EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
 LOCAL_AGENTS = frozenset({b"local", b"virtual", b"pipe", b"discard"})
 STAMP = re.compile(rb"[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d ")
@@ -49,7 +49,7 @@ class Run:
     """The remote agents' records of one run, in log order, and its failed ones."""
 
     rows: list[Row]
-    sent: Counter[tuple[bytes, bytes, bytes, bytes]]  # (agent, relay, domain, status) counts
+    sent: Counter[tuple[bytes, bytes]]  # deliveries per (relay, domain)
     failed: list[Row]
     seconds: list[int]  # each failed record's second
     texts: list[bytes]  # each failed record's reply
@@ -112,15 +112,14 @@ def read(chunk: bytes, start: int, end: int) -> Run | None:
     seconds = _seconds(chunk, start, end, failed) if failed else []
     if seconds is None:
         return None
-    sent = Counter(map(SENT_KEY, rows))
-    if not LOCAL_AGENTS.isdisjoint(map(AGENT, sent)):  # local delivery is no attempt
+    if not LOCAL_AGENTS.isdisjoint(map(AGENT, rows)):  # local delivery is no attempt
         remote = [row[0] not in LOCAL_AGENTS for row in failed]
         failed, seconds = list(compress(failed, remote)), list(compress(seconds, remote))
         rows = [row for row in rows if row[0] not in LOCAL_AGENTS]
-        sent = Counter(map(SENT_KEY, rows))
     texts = _replies(failed)
     if texts is None:
         return None
+    sent = Counter(map(RELAY_DOMAIN, filterfalse(STATUS, rows)))
     return Run(rows, sent, failed, seconds, texts, reply_keys(texts), expired)
 
 
