@@ -24,9 +24,10 @@ from triage.deferrals.aggregate import Aggregator, Counts, InputStats
 from triage.deferrals.timeparse import Clock
 
 SPLIT = 32 << 20
-# the parent's share: the child also keeps each recipient's first outcome for the merge
-# and pickles its counts, so an even split leaves the parent waiting for it
-SHARE = (53, 100)
+# the parent's share of the file: the child also keeps each recipient's first outcome
+# for the merge and pickles its counts, the parent meets most replies first (and
+# classifies them); on the benchmark log 51 % ends both closest together
+SHARE = (51, 100)
 _SEAM_SEARCH = 4 << 20
 
 
