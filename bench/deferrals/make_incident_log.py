@@ -3,9 +3,10 @@
 A throttling episode across several providers: Microsoft 365 and Outlook.com answer
 "Server busy" and connection-limit deferrals, Gmail rate-limits, Yahoo defers with
 TSS04, iCloud defers for volume, a greylisting host and an unreachable one; a fifth to
-a third of all delivery attempts are deferrals or bounces, most deferred mail is retried
-later (five minutes, then longer) and qmgr relogs "delivery temporarily suspended" for
-mail queued behind a host that failed. The replies are written as those receivers write
+a third of all delivery attempts are deferrals or bounces, deferred mail is retried
+after Postfix's backoff (five minutes, doubling up to 4,000 s) and, while a host that
+failed at connect or greeting time is marked dead, a retry is often no attempt at all
+but qmgr's "delivery temporarily suspended" relog. The replies are written as those receivers write
 them (texts from fixtures/replies/corpus.jsonl and fixtures/logs/), each with its
 per-message tokens: Gmail's per-message id before ``- gsmtp``, Microsoft's front-end
 host, time stamp and hex id tail, Yahoo's answering MTA and the sending address it
@@ -155,6 +156,17 @@ def sent_text(rng: Rng, kind: str, n: int, qid: str, t: int) -> str:
     return f"250 2.0.0 Ok: queued as {''.join(rng.choices(ALPHA, k=12))}"
 
 
+def attempt_time(t: int, k: int) -> int:
+    """When attempt ``k`` (0: the first, a second after arrival) of a message that
+    arrived at ``t`` is made: the backoff doubles from five minutes up to 4,000 s
+    (Postfix's minimal_backoff_time and maximal_backoff_time), so a retry that
+    succeeds comes one backoff after the last deferral, not at once."""
+    at, step = t + 1, 300
+    for _ in range(k):
+        at, step = at + step, min(step * 2, 4000)
+    return at
+
+
 def messages(rng: Rng) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     weights = [d[4] for d in DESTS]
     t = 0
@@ -170,15 +182,24 @@ def messages(rng: Rng) -> Iterator[tuple[int, list[tuple[int, str]]]]:
         ip = SENDING_IPS[n % len(SENDING_IPS)]
         lines: list[tuple[int, str]] = [(t, line) for line in pickup(ts, pid, qid, n)]
         tries = 0
-        when = t
+        dead = dead_dsn = ""  # why the destination was last marked dead (qmgr relogs it)
         while rng.random() < (p_defer if tries == 0 else 0.3) and tries < 6:
+            when = attempt_time(t, tries)
             tries += 1
-            when = t + 300 * (2 ** tries - 1)
             addr = rng.choice(ips)
             head = (f"{stamp(when)} relay1 postfix/smtp[{pid + 2}]: {qid}: to=<{rcpt}>, ")
             delays = f"delay={when - t}, delays={when - t}/0.01/0.2/0.1"
+            if dead and rng.random() < 0.6:
+                # the queue run found the destination still marked dead: no attempt,
+                # qmgr defers the recipient again with the reason it was marked dead
+                lines.append((when, (
+                    f"{stamp(when)} relay1 postfix/error[{pid + 3}]: {qid}: to=<{rcpt}>, "
+                    f"relay=none, {delays}, dsn={dead_dsn}, "
+                    f"status=deferred (delivery temporarily suspended: {dead})")))
+                continue
             if kind == "down":
                 text = f"connect to {mx}[{addr}]:25: Connection timed out"
+                dsn = "4.4.1"
                 lines.append((when, f"{head}relay=none, {delays}, dsn=4.4.1, "
                               f"status=deferred ({text})"))
             else:
@@ -189,13 +210,10 @@ def messages(rng: Rng) -> Iterator[tuple[int, list[tuple[int, str]]]]:
                 text = f"host {mx}[{addr}] {verb}: {said}{tail}"
                 lines.append((when, f"{head}relay={mx}[{addr}]:25, {delays}, dsn={dsn}, "
                               f"status=deferred ({text})"))
-            # mail queued behind a host that failed at connect or greeting time is relogged
-            if (kind == "down" or "refused to talk" in text) and rng.random() < 0.6:
-                lines.append((when, (
-                    f"{stamp(when)} relay1 postfix/error[{pid + 3}]: {qid}: to=<{rcpt}>, "
-                    f"relay=none, {delays}, dsn={'4.4.1' if kind == 'down' else dsn}, "
-                    f"status=deferred (delivery temporarily suspended: {text})")))
-        done = when + 1
+            # a host that failed at connect or greeting time is marked dead for a while
+            dead, dead_dsn = (text, dsn) if kind == "down" or "refused to talk" in text \
+                else ("", "")
+        done = attempt_time(t, tries)
         addr = rng.choice(ips)
         head = (f"{stamp(done)} relay1 postfix/smtp[{pid + 2}]: {qid}: to=<{rcpt}>, "
                 f"relay={mx}[{addr}]:25, delay={done - t}, delays=0.01/0/0.2/0.2, ")
