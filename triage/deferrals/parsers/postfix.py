@@ -80,7 +80,7 @@ class Parser:
         self._window = runs.MIN_WINDOW  # bytes ahead where a run's end is looked for
         self._claimed: set[bytes] = set()  # relays whose host has a provider on record
         self._replies: dict[bytes, tuple[str, str | None, bool]] = {}
-        # failures of this chunk: (slot, reply, host, domain, dsn, minute) ->
+        # failures of this chunk: (slot, reply key, host, domain, dsn, time bucket) ->
         # [verdict, count, first time, earliest, latest], in order of first appearance
         self._failed: dict[_Group, list[Any]] = {}
         self._carry: dict[tuple[Any, ...], list[Any]] = {}  # see _flush_failed
