@@ -57,7 +57,7 @@ _SENT = re.compile(
     rb"(([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d):\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
     rb"([0-9A-Za-z]+: to=<[^>]*@([^>@]*))>,(?: orig_to=<[^>]*>,)? relay=([^,]*),"
 )
-_LOCAL_AGENTS = (b"/local", b"/virtual", b"/pipe", b"/discard")
+_LOCAL_AGENTS = tuple(b"/" + agent for agent in runs.LOCAL_AGENTS)  # as svc ends
 _SIGNATURE = re.compile(rb"postfix[\w./-]*\[\d+\]: ", re.I)
 _SUSPENDED = "delivery temporarily suspended: "
 _CARRY_LIMIT = 4096
@@ -128,57 +128,27 @@ class Parser:
             self.agg.totals["expired"] += run.expired
         if not run.rows:
             return True
-        base = self.clock.syslog(minute + b":00")
-        window = None if base is None else int(base) // BUCKET_SECONDS
-        self._in_order(run, base, window)
+        self._in_order(run, self.clock.syslog(minute + b":00"))
         for (relay, domain), count in run.sent.items():
             sent[minute, relay, domain] += count
-        if run.sent:
-            whos = [row[1] for row in run.rows if not row[5]]
-            span.add(runs.sent_stamp(chunk, whos[0], start, end, first=True))
-            span.add(runs.sent_stamp(chunk, whos[-1], start, end, first=False))
+        if run.sent:  # the first and the last delivery's stamps bound the run's
+            first = next(row[1] for row in run.rows if not row[5])
+            last = next(row[1] for row in reversed(run.rows) if not row[5])
+            span.add(runs.sent_stamp(chunk, first, start, end, first=True))
+            span.add(runs.sent_stamp(chunk, last, start, end, first=False))
         return True
 
-    def _in_order(self, run: runs.Run, base: float | None, window: int | None) -> None:
-        """A run's records one by one, in log order. A failed record whose reply, relay,
-        domain and dsn were seen before is added to its group here (what ``_failure``
-        does, without its lookups)."""
-        agg = self.agg
-        pending, track, firsts = agg.pending, agg.track, agg.firsts
-        known, groups = self._known, self._failed
+    def _in_order(self, run: runs.Run, base: float | None) -> None:
+        """A run's records one by one, in log order."""
+        delivered, failure = self._delivered, self._failure
         failed = zip(run.seconds, run.texts, run.keys, strict=True)
-        claimed, settle = self._claimed, agg.settle
         for _, who, domain, relay, dsn, status, _ in run.rows:
-            if not status:  # sent: what _delivered does, without a call
-                if relay not in claimed:
-                    self._claim(relay, domain)
-                key = hash(who)
-                if firsts is not None:
-                    firsts.setdefault(key, DELIVERED)
-                if key in pending:
-                    settle(key)
+            if not status:
+                delivered(who, domain, relay)
                 continue
             second, text, norm = next(failed)
             at = None if base is None else base + second
-            ident = (status, norm, relay, domain, dsn)
-            seen = known.get(ident)
-            if seen is None or seen[1] is None or at is None:  # new, a relog, no time
-                self._failure(at, hash(who), ident, text)
-                continue
-            slot, verdict, host, name, provider = seen
-            group = (slot, norm, host, name, dsn, window)
-            row = groups.get(group)
-            if row is None:
-                groups[group] = [verdict, 1, at, at, at]
-            else:
-                row[1] += 1
-                if at < row[3]:
-                    row[3] = at
-                elif at > row[4]:
-                    row[4] = at
-            key = hash(who)
-            if slot == BOUNCED or firsts is not None or key not in pending:
-                track(key, slot, provider)
+            failure(at, hash(who), (status, norm, relay, domain, dsn), text)
 
     def _lines(self, chunk: bytes, pos: int, stop: int,
                sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
