@@ -69,3 +69,20 @@ def test_text_report_without_time_stamps_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["deferrals", str(sample)])
     assert "Window: no time stamps in the input" in result.output
     assert "None" not in result.output.splitlines()[1]
+
+
+def test_deferrals_text_fits_the_terminal_and_says_each_fix_once() -> None:
+    """At 80 columns no line is wider, except one that is a single unbreakable token
+    (a long URL or host in a reply); a fix shared by findings is printed once."""
+    for log in ("postfix", "m365-sustained", "m365-connlimit"):
+        out = CliRunner().invoke(cli, ["deferrals", str(LOGS / log / "maillog"),
+                                       "--fail-on", "never"], env={"COLUMNS": "80"})
+        assert out.exit_code == 0, out.output
+        lines = out.output.splitlines()
+        assert lines[0] == "Deferrals:" and any(line.startswith("Findings") for line in lines)
+        wide = [line for line in lines if len(line) > 80 and len(line.split()) > 1]
+        assert wide == [], log
+        fixes = [line.strip() for line in lines if line.strip().startswith("fix")]
+        assert len(fixes) == len(set(fixes)), log
+        replies = [line for line in lines if line.startswith("Replies, most frequent")]
+        assert len(replies) == 1, log  # the replies once, with their samples

@@ -14,13 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from triage.report import deferral_phrases as words
-from triage.report.fixes import by_fix
+from triage.report.deferral_text import deferral_lines
 from triage.report.layout import DEFAULT_WIDTH, table, value, wrap
-
-_MARK = {"error": "ERROR", "warning": "WARN ", "info": "info "}
-_CODES_SHOWN = 12
-_INDENT = "        "
+from triage.report.text import findings_lines
 
 
 def distinct(items: Sequence[object] | None) -> list[str]:
@@ -53,76 +49,6 @@ def checks_lines(overview: Sequence[Mapping[str, Any]] | None, width: int) -> li
     rows = [[value(r.get(k), 400) for k in ("check", "target", "status", "evidence")]
             for r in overview]
     return table(["check", "target", "status", "evidence"], rows, width, flex=(1, 3))
-
-
-def providers_lines(by_provider: Mapping[str, Mapping[str, Any]], width: int) -> list[str]:
-    """Per provider: volume, rate and band, and the longest deferral streak."""
-    rows = [[value(name, 40), value(p.get("attempts")), value(p.get("deferred")),
-             value(p.get("bounced")), value(words.pct(p.get("deferral_rate"))),
-             value(p.get("band")), value(words.streak(p))] for name, p in by_provider.items()]
-    return table(["provider", "attempts", "deferred", "bounced", "rate", "band", "streak"],
-                 rows, width, flex=(0, 5, 6), right=(1, 2, 3, 4))
-
-
-def retries_lines(body: Mapping[str, Any], width: int) -> list[str]:
-    """What became of deferred recipients: overall, then per provider when known."""
-    lines = wrap(words.retries(body.get("retries")), width, "Retries: ")
-    rows = [[value(name, 40), *(value(r.get(k)) for k in
-             ("deferred_recipients", "later_delivered", "later_bounced", "still_pending"))]
-            for name, p in (body.get("by_provider") or {}).items()
-            if (r := p.get("retries")) and r.get("deferred_recipients")]
-    if rows:
-        lines += ["", *table(["provider", "deferred", "later delivered", "later bounced",
-                              "pending"], rows, width, flex=(0,), right=(1, 2, 3, 4))]
-    return lines
-
-
-def _code_rows(codes: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    return [[value(c.get("count")), words.reply_code(c), value(c.get("token"), 40),
-             value(c.get("class"), 40), value(c.get("provider"), 40)] for c in codes]
-
-
-def deferral_lines(body: Mapping[str, Any] | None, width: int) -> list[str]:
-    if body is None:
-        return ["Deferrals: not checked (no --deferrals file)."]
-    lines = ["Deferrals:"]
-    lines += wrap("; ".join(words.inputs(body)) or "-", width, "  Inputs: ")
-    lines += wrap(words.window(body.get("window")), width, "  Window: ")
-    lines += wrap(words.totals(body.get("totals") or {}), width, "  Totals: ")
-    if body.get("by_provider"):
-        lines += ["", *providers_lines(body["by_provider"], width)]
-    lines += ["", *retries_lines(body, width)]
-    forests = (body.get("scope") or {}).get("forests") or []
-    if forests:
-        named = ", ".join(f"{value(f.get('name'), 80)} ({value(f.get('region'), 20)}) "
-                          f"{(f.get('deferred') or 0) + (f.get('bounced') or 0)}"
-                          for f in forests[:8])
-        lines += ["", *wrap(named, width, "Microsoft forests (deferred+bounced): ", "  ")]
-    codes = list(body.get("codes") or [])
-    if codes:
-        lines += ["", *table(["count", "reply", "token", "class", "provider"],
-                             _code_rows(codes[:_CODES_SHOWN]), width, flex=(3, 4), right=(0,))]
-        if len(codes) > _CODES_SHOWN:
-            lines += wrap(f"… and {len(codes) - _CODES_SHOWN} more replies (all of them, with "
-                          "samples, in --format markdown or json)", width)
-    return lines
-
-
-def findings_lines(findings: Sequence[Mapping[str, Any]], width: int) -> list[str]:
-    """Most severe first; a fix shared by several findings is printed once, with their codes."""
-    if not findings:
-        return ["No findings."]
-    lines = [f"Findings ({len(findings)}):"]
-    for group in by_fix(findings):
-        for f in group.findings:
-            mark = _MARK.get(str(f.get("severity")), "     ")
-            lines += wrap(value(f.get("message"), 2000), width,
-                          f"  {mark} {value(f.get('code'), 80)}: ", _INDENT)
-        if group.fix is None:
-            continue
-        label = "fix" if len(group.findings) == 1 else f"fix for {', '.join(group.codes)}"
-        lines += wrap(value(group.fix, 4000), width, f"{_INDENT}{label}: ", _INDENT)
-    return lines
 
 
 def text(report: Mapping[str, Any], *, width: int = DEFAULT_WIDTH,

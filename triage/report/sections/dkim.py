@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import value
+from triage.report.layout import DEFAULT_WIDTH, value
 from triage.sanitize import clean
 
 
@@ -68,7 +68,7 @@ def _message_lines(body: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     lines = [f"DKIM for {clean(str(body['domain']), 200)}", ""]
     lines.extend(_selector_lines(body))
     if body.get("signatures") is not None:

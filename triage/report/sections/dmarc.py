@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import value
+from triage.report.layout import DEFAULT_WIDTH, value
 from triage.sanitize import clean
 
 _RULES = {"psl": "the Public Suffix List", "tree_walk": "the RFC 9989 tree walk"}
@@ -35,7 +35,7 @@ def _no_policy(body: Mapping[str, Any]) -> str:
     return "no DMARC policy applies"
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     lines = [f"DMARC for {clean(str(body['domain']), 200)}", ""]
     width = max(len(k) for k, _ in _rows(body))
     lines += [f"  {k.ljust(width)}  {v}" for k, v in _rows(body)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.report.layout import DEFAULT_WIDTH
 from triage.sanitize import clean
 
 _ORDER = {"listed": 0, "refused": 1, "error": 2, "clean": 3}
@@ -24,7 +25,7 @@ def _explain(entry: Mapping[str, Any]) -> str:
     return clean(str(entry.get("detail") or ""), 300)
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     lists = _sorted(body)
     lines = [f"Target: {clean(str(body.get('target')), 255)}"]
     if not lists:

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.report import markup
+from triage.report.layout import DEFAULT_WIDTH
 from triage.sanitize import clean
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     code = " ".join(str(x) for x in (body["code"], body["enhanced"]) if x) or "no reply code"
     lines = [
         f"Reply:     {clean(body['reply'], 1000)}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import value
+from triage.report.layout import DEFAULT_WIDTH, value
 from triage.report.markup import code, fields, prose
 
 
@@ -40,7 +40,7 @@ def rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     pairs = rows(body)
     width = max(len(k) for k, _ in pairs)
     return [f"Posture of {value(body.get('domain'))}", "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.report.layout import DEFAULT_WIDTH
 from triage.sanitize import clean
 
 
@@ -21,7 +22,7 @@ def _md(value: object) -> str:
     return clean(str(value), 255).replace("|", "\\|").replace("`", "'")
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     ptr = [clean(str(name), 255) for name in body.get("ptr") or []]
     lines = [f"IP:      {clean(str(body.get('ip')))}"]
     if ptr:

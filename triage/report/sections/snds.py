@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import value
+from triage.report.layout import DEFAULT_WIDTH, value
 from triage.report.markup import code, prose, table
 
 
@@ -20,7 +20,7 @@ def _pages(body: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     who = value(body.get("ip")) if body.get("ip") else ", ".join(
         value(i) for i in body.get("ips") or []) or "every IP of the key"
     lines = [f"Microsoft SNDS for {who}", f"  source: {value(body.get('source'))}"]

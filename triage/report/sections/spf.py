@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.report.layout import DEFAULT_WIDTH
 from triage.sanitize import clean
 
 LIMIT = 10
@@ -19,7 +20,7 @@ def _md(value: object, limit: int = 300) -> str:
     return clean(str(value), limit).replace("|", "\\|").replace("`", "'")
 
 
-def text(body: Mapping[str, Any]) -> list[str]:
+def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     lines = [f"SPF for {_s(body.get('domain'))}"]
     result = body.get("result")
     if result is None:
