@@ -8,7 +8,7 @@ import json
 import random
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +46,8 @@ def spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     real = postfix_runs.read
 
-    def spy(chunk: bytes, start: int, end: int) -> postfix_runs.Run | None:
-        run = real(chunk, start, end)
+    def spy(chunk: bytes, start: int, end: int, second: int) -> postfix_runs.Run | None:
+        run = real(chunk, start, end, second)
         taken.append(run is not None)
         return run
 
@@ -134,6 +134,50 @@ def test_unusual_lines_fall_back_and_still_agree(tmp_path: Path,
     assert fast["body"]["totals"]["relogs"] == 1 and fast["body"]["retries"]["later_delivered"]
     for block in (97, 4093):
         assert report(log, runs=True, block=block) == slow
+
+
+def as_rfc3339(line: bytes, n: int, zone: bytes = b"+01:00") -> bytes:
+    """``line`` with its syslog stamp written by rsyslog's high-precision template (the
+    default on recent Debian and Ubuntu), with a fraction of 0, 3 or 6 digits."""
+    month = b"%02d" % (b"JanFebMarAprMayJunJulAugSepOctNovDec".index(line[:3]) // 3 + 1)
+    fraction = (b"", b".%03d" % (n % 1000), b".%06d" % (n * 7919 % 1000000))[n % 3]
+    return (b"2026-" + month + b"-%02d" % int(line[4:6]) + b"T" + line[7:15] + fraction
+            + zone + line[15:])
+
+
+def test_runs_and_lines_agree_on_rfc3339_stamps(bench_log: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """rsyslog's RFC 3339 stamps are read a minute and zone at a time, too. A second host
+    logging in another zone into the same file, and a malformed second, end a run there
+    (the line reader takes the malformed one); the report is the same both ways."""
+    lines = bench_log.read_bytes().splitlines(keepends=True)
+    out = [as_rfc3339(line, n) for n, line in enumerate(lines)]
+    for n in range(500, len(out), 997):
+        out[n] = as_rfc3339(lines[n], n, b"-05:00")  # another host's zone
+    out[700] = out[700][:17] + b"x" + out[700][18:]
+    log = tmp_path / "maillog"
+    log.write_bytes(b"".join(out))
+    taken = spy_runs(monkeypatch)
+    fast = report(log, runs=True)
+    minutes = len({line[:16] for line in out})
+    assert all(taken) and len(taken) > minutes  # the other zone's lines are runs of their own
+    monkeypatch.undo()
+    assert fast == report(log, runs=False)
+    local = report(bench_log, runs=True)["body"]["window"]["first_seen"]
+    first = datetime.fromisoformat(local) - timedelta(hours=1)  # +01:00 to UTC
+    assert fast["body"]["window"]["first_seen"] == first.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_line_in_another_zone_ends_the_run() -> None:
+    lines = [as_rfc3339(f"{stamp(1, s)} mx postfix/qmgr[1]: x\n".encode(), s)
+             for s in range(6)]
+    lines[3] = as_rfc3339(lines[3][:0] + f"{stamp(1, 3)} mx postfix/qmgr[1]: x\n".encode(), 3,
+                          b"Z")
+    chunk = b"".join(lines)
+    end, minute, count = postfix_runs.find(chunk, 0, len(chunk), 64)
+    assert (minute, count, chunk[:end]) == (b"2026-11-23T10:01+01:00", 3, b"".join(lines[:3]))
+    end2, minute2, count2 = postfix_runs.find(chunk, end, len(chunk), 64)
+    assert (minute2, count2) == (b"2026-11-23T10:01Z", 1)
 
 
 def test_a_late_line_ends_the_run() -> None:

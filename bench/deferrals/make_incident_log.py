@@ -231,12 +231,25 @@ def messages(rng: Rng) -> Iterator[tuple[int, list[tuple[int, str]]]]:
         yield t, lines
 
 
+def rfc3339(t: int, n: int) -> str:
+    """The stamp of make_log.stamp(t) as rsyslog writes it with RSYSLOG_FileFormat."""
+    day, rest = divmod(t, 86400)
+    h, rest = divmod(rest, 3600)
+    m, s = divmod(rest, 60)
+    return (f"2025-11-{1 + day % 28:02d}T{h:02d}:{m:02d}:{s:02d}.{n * 7919 % 1000000:06d}"
+            "+01:00")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--out", required=True)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stamps", choices=("syslog", "rfc3339"), default="syslog",
+                        help="rfc3339: rsyslog's high-precision stamps (microseconds, "
+                             "+01:00), the default on recent Debian and Ubuntu")
     args = parser.parse_args()
+    restamp = args.stamps == "rfc3339"
     rng = random.Random(args.seed)
     queue: list[tuple[int, int, str]] = []  # (time, order, line): the log is in time order
     order = written = 0
@@ -247,7 +260,8 @@ def main() -> None:
                 heapq.heappush(queue, (when, order, line))
             batch = []
             while queue and queue[0][0] < now and written + len(batch) < args.lines:
-                batch.append(heapq.heappop(queue)[2])
+                when, n, line = heapq.heappop(queue)
+                batch.append(rfc3339(when, n) + line[15:] if restamp else line)
             if batch:
                 out.write("\n".join(batch) + "\n")
                 written += len(batch)

@@ -1,13 +1,15 @@
 """Postfix: per-recipient ``status=`` records of smtp/lmtp/error (and qmgr expiries).
 
-Policy: a chunk is read a syslog minute at a time (postfix_runs.py): the records of a
-run of lines that share a minute are matched by one ``findall``, so the other 80-90 % of
-a mail log (smtpd, cleanup, qmgr) and the stamp of each line cost no Python work. A run
-with a status line that is not a plain record, and a stretch of lines without a syslog
-stamp (RFC 3339), are read line by line (``_lines``), with the same result for every
-line. ``delivery temporarily suspended`` is a relog (qmgr deferred the mail without
-contacting the host). A ``status=`` line that does not parse is unparsed; local delivery
-agents (local, virtual, pipe, discard) are not remote attempts and are skipped.
+Policy: a chunk is read a minute at a time (postfix_runs.py): the records of a run of
+lines that share a syslog minute (or an RFC 3339 minute and zone) are matched by one
+``findall``, so the other 80-90 % of a mail log (smtpd, cleanup, qmgr) and the stamp of
+each line cost no Python work. A run with a status line that is not a plain record, and
+a stretch of lines with another stamp (``<PRI>``, no zone), are read line by line
+(``_lines``), with the same result for every line: both count deliveries per minute and
+read a failure's time in whole seconds. ``delivery temporarily suspended`` is a relog
+(qmgr deferred the mail without contacting the host). A ``status=`` line that does not
+parse is unparsed; local delivery agents (local, virtual, pipe, discard) are not remote
+attempts and are skipped.
 
 Per-reply work (unwrapping, classification, samples) is paid once per reply key
 (replykey.py: the reply without its per-message tokens). Failures are grouped per chunk
@@ -18,6 +20,7 @@ outcome by ``flush``: at the end, and before a worker's counts are merged.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -52,10 +55,17 @@ _STAMP = re.compile(
 # the common case, a syslog-stamped delivery to an address with an "@": batched per
 # minute, relay and domain. Kept to what sre matches fastest (about 0.7 us a line here,
 # half the cost of the general pattern): a line it does not take (a <PRI> prefix, an
-# RFC 3339 stamp, a recipient without "@") goes through _LINE with the same result.
+# unzoned stamp, a recipient without "@") goes through _LINE with the same result.
 _SENT = re.compile(
-    rb"(([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d):\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
+    rb"(([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d)():\d\d) (?:\S+ )?([\w./-]+)\[\d+\]: "
     rb"([0-9A-Za-z]+: to=<[^>]*@([^>@]*))>,(?: orig_to=<[^>]*>,)? relay=([^,]*),"
+)
+# the same with a zoned RFC 3339 stamp (rsyslog's default on recent Debian and Ubuntu),
+# counted per minute and zone as the runs count it
+_SENT_ISO = re.compile(
+    rb"((\d{4}-\d\d-\d\dT\d\d:\d\d):\d\d(?:\.\d{1,9}+)?+(Z|[+-]\d\d:\d\d)) (?:\S+ )?"
+    rb"([\w./-]+)\[\d+\]: ([0-9A-Za-z]+: to=<[^>]*@([^>@]*))>,(?: orig_to=<[^>]*>,)? "
+    rb"relay=([^,]*),"
 )
 _LOCAL_AGENTS = tuple(b"/" + agent for agent in runs.LOCAL_AGENTS)  # as svc ends
 _SIGNATURE = re.compile(rb"postfix[\w./-]*\[\d+\]: ", re.I)
@@ -121,14 +131,15 @@ class Parser:
         """Count the records of ``chunk[start:end]``, whose lines all begin with ``minute``;
         False, with nothing counted, when a status line there is not a plain record (the
         caller then reads the run line by line)."""
-        run = runs.read(chunk, start, end)
+        second = runs.SYSLOG_SECOND if minute[:1].isalpha() else runs.ISO_SECOND
+        run = runs.read(chunk, start, end, second)
         if run is None:
             return False
         if run.expired:
             self.agg.totals["expired"] += run.expired
         if not run.rows:
             return True
-        self._in_order(run, self.clock.syslog(minute + b":00"))
+        self._in_order(run, self._minute(minute))
         for (relay, domain), count in run.sent.items():
             sent[minute, relay, domain] += count
         if run.sent:  # the first and the last delivery's stamps bound the run's
@@ -153,8 +164,8 @@ class Parser:
     def _lines(self, chunk: bytes, pos: int, stop: int,
                sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
         """``chunk[pos:stop]`` (whole lines), status line by status line."""
-        find, rfind, match, sent_match = chunk.find, chunk.rfind, _LINE.match, _SENT.match
-        startswith = chunk.startswith
+        find, rfind, match = chunk.find, chunk.rfind, _LINE.match
+        sent_match, iso_match, startswith = _SENT.match, _SENT_ISO.match, chunk.startswith
         while True:
             i = find(b" status=", pos, stop)
             if i < 0:
@@ -165,12 +176,13 @@ class Parser:
                 end = stop
             pos = end
             if startswith(b"sent ", i + 8):
-                s = sent_match(chunk, start, end)
+                s = (iso_match if 48 <= chunk[start] <= 57 else sent_match)(chunk, start, end)
                 if s is not None:
-                    # stamp, minute, service, "QID: to=<RCPT" (the retry key), domain, relay
-                    stamp, minute, svc, who, domain, relay = s.groups()
+                    # stamp, minute, zone, service, "QID: to=<RCPT" (the retry key), domain,
+                    # relay
+                    stamp, minute, zone, svc, who, domain, relay = s.groups()
                     if not svc.endswith(_LOCAL_AGENTS):
-                        sent[minute, relay, domain] += 1
+                        sent[minute + zone, relay, domain] += 1
                         span.add(stamp)
                         self._delivered(who, domain, relay)
                     continue
@@ -211,8 +223,14 @@ class Parser:
             self.agg.host_provider.setdefault(
                 host, self.agg.classifier.provider_of(host, self._domain(domain)))
 
+    def _minute(self, minute: bytes) -> float | None:
+        """A run's minute (``b"Nov  1 00:00"``, or ``b"2025-11-01T00:00"`` and its zone)
+        in seconds."""
+        if minute[:1].isalpha():
+            return self.clock.syslog(minute + b":00")
+        return self.clock.stamp(minute[:16] + b":00" + minute[16:], self.stats)
+
     def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
-        syslog = self.clock.syslog
         # the timeline gets one call per provider and time bucket, at the bucket's latest
         # minute (it keeps each bucket's last delivery); the other tables are counted per
         # relay and domain and added by ``flush``
@@ -220,7 +238,7 @@ class Parser:
         buckets: dict[tuple[str, float], list[float]] = {}
         for (minute, relay, domain), count in sent.items():
             carry[relay, domain] = carry.get((relay, domain), 0) + count
-            ts = syslog(minute + b":00")
+            ts = self._minute(minute)
             if ts is None:
                 continue
             key = (self._provider(relay, domain), ts - ts % BUCKET_SECONDS)
@@ -234,10 +252,13 @@ class Parser:
         for (provider, _), (total, latest) in buckets.items():
             add(provider, latest, DELIVERED, int(total))
         lo, hi = min(span), max(span)
-        first, last = syslog(lo), syslog(hi)
-        # one month name and one year: the text order is the time order
-        if lo[:3] != hi[:3] or first is None or last is None or first > last:
-            stamps = [t for t in map(syslog, span) if t is not None]
+        first = last = None
+        if lo[:3] == hi[:3] and lo[:1].isalpha():
+            # one month name and one year: the text order is the time order
+            first, last = self.clock.syslog(lo), self.clock.syslog(hi)
+        if first is None or last is None or first > last:
+            stamps = [t for t in (self.clock.stamp(s, self.stats) for s in span)
+                      if t is not None]
             first, last = (min(stamps), max(stamps)) if stamps else (None, None)
         self.agg.span(first, last)
         if len(carry) > _CARRY_LIMIT:
@@ -255,7 +276,12 @@ class Parser:
 
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
-        seconds = self.clock.syslog(ts) if ts[0] > 64 else self.clock.stamp(ts, self.stats)
+        if ts[0] > 64:
+            seconds = self.clock.syslog(ts)
+        else:  # whole seconds, as the runs read them
+            seconds = self.clock.stamp(ts, self.stats)
+            if seconds is not None:
+                seconds = float(math.floor(seconds))
         key = hash(qid + b": to=<" + rcpt)  # the runs' retry key
         domain = rcpt.rpartition(b"@")[2]
         if status == b"sent":

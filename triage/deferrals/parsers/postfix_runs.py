@@ -38,6 +38,9 @@ RELAY_DOMAIN = itemgetter(3, 2)
 EXPIRED = re.compile(rb": from=<[^>]*>, status=(?:force-)?expired")
 LOCAL_AGENTS = frozenset({b"local", b"virtual", b"pipe", b"discard"})
 STAMP = re.compile(rb"[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d ")
+# rsyslog's high-precision stamp (RFC 3339 with an offset): a run is its minute and zone
+ISO_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9}+)?+(Z|[+-]\d\d:\d\d) ")
+SYSLOG_SECOND, ISO_SECOND = 13, 17  # where a line's second is, after its minute
 SLOW_LINES = 64  # lines read one by one after a line without a syslog stamp
 MIN_WINDOW = 16 << 10
 _NEAR = 8 << 10  # bytes searched first for the next failed record
@@ -59,19 +62,24 @@ class Run:
 
 def find(chunk: bytes, pos: int, size: int, window: int) -> tuple[int, bytes | None, int]:
     """The run of lines from ``pos`` that all begin with the minute of the line at
-    ``pos`` (``b"Nov  1 00:00"``): its end, that minute and its line count; the minute is
-    None for a stretch of lines from one without a syslog stamp. The run's last line is
-    looked for backwards from ``window`` bytes ahead (doubled while the run goes on past
-    it); a line logged out of order ends the run (found by bisection) instead of
-    joining it."""
-    if STAMP.match(chunk, pos) is None:
+    ``pos`` (``b"Nov  1 00:00"``, or ``b"2025-11-01T00:00"`` and its zone): its end, that
+    minute (and zone: ``b"2025-11-01T00:00+01:00"``) and its line count; the minute is
+    None for a stretch of lines from one without a syslog or zoned RFC 3339 stamp. The
+    run's last line is looked for backwards from ``window`` bytes ahead (doubled while
+    the run goes on past it); a line logged out of order ends the run (found by
+    bisection) instead of joining it, and so does a line in another zone."""
+    zone = None
+    if STAMP.match(chunk, pos) is not None:
+        minute = chunk[pos : pos + 12]
+    elif (iso := ISO_STAMP.match(chunk, pos)) is not None:
+        minute, zone = chunk[pos : pos + 16], iso.group(1)
+    else:
         end = pos
         for _ in range(SLOW_LINES):
             end = line_end(chunk, end, size)
             if end >= size:
                 break
         return end, None, lines_in(chunk, pos, end)
-    minute = chunk[pos : pos + 12]
     probe = b"\n" + minute
     while True:
         limit = min(size, pos + window)
@@ -95,12 +103,25 @@ def find(chunk: bytes, pos: int, size: int, window: int) -> tuple[int, bytes | N
                 bad = middle
         end = good
         lines = lines_in(chunk, pos, end)
+    if zone is not None:  # a line of the minute in another zone (or malformed) ends it
+        other = _other_zone(zone).search(chunk, pos, end - 1)
+        if other is not None:
+            end = other.start() + 1
+            lines = lines_in(chunk, pos, end)
+        minute += zone
     return end, minute, lines
 
 
-def read(chunk: bytes, start: int, end: int) -> Run | None:
-    """The records of the run ``chunk[start:end]``; None when one of its status lines is
-    not a plain record."""
+def _other_zone(zone: bytes) -> re.Pattern[bytes]:
+    """A line whose RFC 3339 stamp is not ``:SS[.fraction]ZONE`` after the minute (every
+    line of the run begins with the minute: checked before). re's own cache keeps the
+    few zones a log has compiled."""
+    return re.compile(rb"\n.{16}(?!:\d\d(?:\.\d{1,9}+)?+" + re.escape(zone) + rb" )", re.S)
+
+
+def read(chunk: bytes, start: int, end: int, second: int = SYSLOG_SECOND) -> Run | None:
+    """The records of the run ``chunk[start:end]``, whose lines have their second at
+    ``second``; None when one of its status lines is not a plain record."""
     rows: list[Row] = ROW.findall(chunk, start, end)
     expired = 0
     statuses = chunk.count(b" status=", start, end)
@@ -109,7 +130,7 @@ def read(chunk: bytes, start: int, end: int) -> Run | None:
         if len(rows) + expired != statuses:
             return None
     failed = list(filter(STATUS, rows))
-    seconds = _seconds(chunk, start, end, failed) if failed else []
+    seconds = _seconds(chunk, start, end, failed, second) if failed else []
     if seconds is None:
         return None
     if not LOCAL_AGENTS.isdisjoint(map(AGENT, rows)):  # local delivery is no attempt
@@ -146,7 +167,8 @@ def closed(raw: bytes) -> bytes | None:
     return raw[:-1] if raw[-1:] == b")" else None
 
 
-def _seconds(chunk: bytes, start: int, end: int, failed: list[Row]) -> list[int] | None:
+def _seconds(chunk: bytes, start: int, end: int, failed: list[Row],
+             second: int) -> list[int] | None:
     """Each failed record's second, read from its line (found by its status after the
     previous one's: the run's status lines are all records, so they align). None when
     one is not two digits."""
@@ -162,7 +184,7 @@ def _seconds(chunk: bytes, start: int, end: int, failed: list[Row]) -> list[int]
             if i < 0:
                 return None
         line = rfind(b"\n", start, i) + 1 or start
-        tens, ones = chunk[line + 13] - 48, chunk[line + 14] - 48
+        tens, ones = chunk[line + second] - 48, chunk[line + second + 1] - 48
         if not (0 <= tens <= 9 and 0 <= ones <= 9):
             return None
         out.append(tens * 10 + ones)
@@ -179,7 +201,8 @@ def sent_stamp(chunk: bytes, who: bytes, start: int, end: int, first: bool) -> b
         line = chunk.rfind(b"\n", 0, i) + 1
         stop = line_end(chunk, i, end)
         if i < 0 or chunk.find(b" status=sent", i, stop) >= 0:
-            return chunk[line : line + 15]
+            space = chunk.find(b" ", line + 15, line + 48)  # after the stamp
+            return chunk[line : space if space > 0 else line + 15]
         if first:
             start = stop
         else:
