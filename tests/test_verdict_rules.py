@@ -5,6 +5,7 @@ End-to-end scenarios through real DNS are in test_check_scenarios.py."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -103,8 +104,20 @@ def test_connection_limit_dominance_is_concurrency_to_fix() -> None:
                        codes=("deferrals.connection_limit", "deferrals.rate_act")))
     assert (v.action, v.rule) == ("fix-sender", "fix-sender.connection-limit")
     assert any(s.startswith("Postfix:") for s in v.steps)
-    assert any(s.startswith("KumoMTA:") for s in v.steps)
+    assert any(s.startswith("KumoMTA:") for s in v.steps)  # no MTA log read: all four
     assert "deferrals.rate_act" in v.reasons  # 8 % deferred: the act band
+
+
+@pytest.mark.parametrize("mtas", [("postfix",), ("exim", "kumo")])
+def test_the_steps_name_the_settings_of_the_mtas_whose_logs_were_read(
+        mtas: tuple[str, ...]) -> None:
+    names = {"postfix": "Postfix:", "exim": "Exim:", "pmta": "PowerMTA:", "kumo": "KumoMTA:"}
+    for classes in ({"connection-limit": 60, "throttling": 20}, {"throttling": 80}):
+        s = replace(signals(provider(classes=classes), codes=("deferrals.rate_act",)),
+                    mtas=mtas)
+        v = decide(s)
+        named = {m for m, prefix in names.items() if any(x.startswith(prefix) for x in v.steps)}
+        assert named == set(mtas), v.rule
 
 
 def test_a_few_connection_limits_among_throttling_mean_wait() -> None:

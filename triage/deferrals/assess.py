@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from triage.deferrals.duration import ESCALATE_MINUTES, spoken
+from triage.deferrals.mtas import mtas_of
 from triage.deferrals.result import CodeRow, DeferralResult
 from triage.deferrals.rules import RuleTable
 from triage.findings import Finding, Severity
@@ -104,6 +105,7 @@ def _unrecognised(result: DeferralResult, samples: Sequence[str]) -> list[Findin
 
 def _class_findings(result: DeferralResult, rules: RuleTable) -> list[Finding]:
     out = []
+    mtas = mtas_of(i.format for i in result.inputs)
     for cls, severity in _SEVERITY.items():
         count = result.by_class.get(cls, 0)
         info = rules.classes[cls]
@@ -118,7 +120,8 @@ def _class_findings(result: DeferralResult, rules: RuleTable) -> list[Finding]:
         if cls == "receiver-capacity":
             severity, evidence["microsoft_4.3.1"] = _capacity(result)
         top = rules.rules_by_id(codes[0]["rule"]) if codes else None
-        fix = info.fix if top is None else f"{top.advice} {info.fix}"
+        fix = " ".join([*([top.advice] if top else []), info.fix,
+                        *(info.mta[m] for m in mtas if m in info.mta)])
         out.append(Finding(
             info.finding, severity, CHECK,
             f"{count} deferral(s)/bounce(s) of class {cls}: {info.title.lower()}.",

@@ -73,12 +73,17 @@ def _transient(rule: Rule) -> str:
 
 def render(table: RuleTable, providers: ProviderTable) -> str:
     prose = load_data(PROSE_FILE)
-    out = [prose["intro"], "## Classes\n"]
+    out = [prose["intro"], "## Classes\n",
+           "A finding's fix names the settings (the indented lines) of the MTAs whose "
+           "logs were read; of all four when none was (raw replies, ESP events, "
+           "Sendmail).\n"]
     for cls in rules_mod.CLASSES:
         info = table.classes[cls]
         out.append(f"### `{cls}` — {info.title}\n\n{info.description}\n\n"
                    f"- Finding: {f'`{info.finding}`' if info.finding else '—'}\n"
-                   f"- Fix: {info.fix}\n- Sources: {', '.join(info.sources)}\n")
+                   f"- Fix: {info.fix}\n"
+                   + "".join(f"  - {text}\n" for text in info.mta.values())
+                   + f"- Sources: {', '.join(info.sources)}\n")
     rows = [
         f"| `{p.id}` | {p.group} | {p.kind} | {_cell(p.name)} | {', '.join(p.hosts) or '—'} | "
         f"{', '.join(_code(f) for f in p.patterns) or '—'} | {', '.join(sorted(p.domains)) or '—'}"

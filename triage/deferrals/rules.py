@@ -19,12 +19,14 @@ and the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 from triage.data import DataError, compile_patterns
 from triage.data import load as load_data
+from triage.deferrals.mtas import MTAS
 from triage.deferrals.reply import Reply
 
 RULES_FILE = "reply_rules.toml"
@@ -191,6 +193,7 @@ class ClassInfo:
     description: str
     fix: str
     sources: tuple[str, ...]
+    mta: Mapping[str, str]  # MTA -> its settings for the fix (mtas.MTAS)
 
 
 def _ranges(values: list[str]) -> tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...]:
@@ -312,8 +315,11 @@ def load(validate: bool = False, examples: bool = False) -> RuleTable:
         raise RuleError("duplicate rule or blocklist ids")
     classes = {}
     for raw in load_data(CLASSES_FILE)["class"]:
+        mta = raw.get("mta", {})
+        if not set(mta) <= set(MTAS):
+            raise RuleError(f"class {raw['id']}: unknown MTA in {sorted(mta)}")
         info = ClassInfo(raw["id"], raw.get("finding"), raw["title"], raw["description"],
-                         raw["fix"], tuple(raw["sources"]))
+                         raw["fix"], tuple(raw["sources"]), mta)
         classes[info.id] = info
     if set(classes) != set(CLASSES):
         raise RuleError(f"class table mismatch: {sorted(set(CLASSES) ^ set(classes))}")

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from triage.deferrals.mtas import MTAS, mtas_of
 from triage.findings import Finding, Severity
 from triage.verdict.policy import Policy
 
@@ -69,6 +70,7 @@ class Signals:
     has_sample: bool = False  # a deferral sample was given and recognised
     snds_red: tuple[Finding, ...] = ()  # Microsoft's own view (with an SNDS key)
     snds_blocked: tuple[Finding, ...] = ()
+    mtas: tuple[str, ...] = MTAS  # whose settings the steps name (deferrals/mtas.py)
 
     def codes(self, cls: str, providers: Iterable[str] | None = None) -> int:
         wanted = set(providers) if providers is not None else None
@@ -116,7 +118,8 @@ def gather(posture: Sequence[CheckResult], dnsbl: Sequence[DnsblResult],
     return Signals(errors, warnings, tuple(p for p in order if p in parts), temporary,
                    providers, deferral_findings, samples, has_sample,
                    tuple(f for f in snds_found if f.code == "snds.red"),
-                   tuple(f for f in snds_found if f.code == "snds.blocked"))
+                   tuple(f for f in snds_found if f.code == "snds.blocked"),
+                   mtas_of(i.format for i in deferrals.inputs) if deferrals else MTAS)
 
 
 def _part(finding: Finding) -> str:

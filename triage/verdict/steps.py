@@ -18,7 +18,6 @@ from triage.verdict.policy import MICROSOFT, Policy
 from triage.verdict.rules import Match, Rule
 from triage.verdict.signals import Signals
 
-_MTAS = ("postfix", "exim", "pmta", "kumo")
 _MECHANISM = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
 _BLOCK_606 = re.compile(r"\b5\.7\.(6[0-4]\d)\b")
 
@@ -76,7 +75,7 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
     elif rule.id == "fix-sender.blocklist":
         out += [s["blocklist"]] + fixes(signals.deferral_findings.get("deferrals.blocked", ()))
     elif rule.id == "fix-sender.connection-limit":
-        out += _mta(texts, "connections") + [s["queue"], s["never"]]
+        out += _mta(texts, "connections", signals) + [s["queue"], s["never"]]
     elif rule.id == "fix-sender.ip-reputation":
         out += [s["reputation"], s["queue"], s["never"]]
     elif rule.id == "escalate.sustained":
@@ -89,7 +88,7 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
     elif rule.id == "wait.receiver-pressure":
         out.append(s["queue"])
         if match.provider in MICROSOFT:
-            out += _mta(texts, "pressure")
+            out += _mta(texts, "pressure", signals)
         out += [s["never"], s["recheck"].format(window=window)]
     elif rule.id == "fix-sender.own-side":
         cls = match.facts.get("class", "")
@@ -113,8 +112,9 @@ def _broader(signals: Signals, texts: Texts) -> list[str]:
     return [texts.steps["broader"].format(others=", ".join(others))] if others else []
 
 
-def _mta(texts: Texts, profile: str) -> list[str]:
-    return [texts.mta[profile][m] for m in _MTAS]
+def _mta(texts: Texts, profile: str, signals: Signals) -> list[str]:
+    """The profile's settings for the MTAs whose logs were read (all when none was)."""
+    return [texts.mta[profile][m] for m in signals.mtas]
 
 
 def _mechanisms(signals: Signals, provider: str | None) -> list[str]:
