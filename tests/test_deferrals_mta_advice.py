@@ -47,3 +47,9 @@ def test_raw_replies_name_every_mta(tmp_path: Path) -> None:
 def test_mtas_of_keeps_the_print_order_and_falls_back_to_all() -> None:
     assert mtas_of(["kumo", "postfix", "postfix"]) == ("postfix", "kumo")
     assert mtas_of(["sendmail", "esp"]) == MTAS == mtas_of([])
+
+
+def test_microsofts_connection_limit_advice_is_given_once() -> None:
+    result = analyse([str(LOGS / "m365-connlimit" / "maillog")], NOW)
+    fix = next(f.fix for f in result.findings if f.code == "deferrals.connection_limit")
+    assert fix.count("under 25") == 1 and "25 -> 35 -> 50" in fix
