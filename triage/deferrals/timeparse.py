@@ -63,6 +63,17 @@ class Clock:
         except ValueError:
             return None
 
+    def zoned_minute(self, minute: bytes) -> float | None:
+        """``b"2025-11-01T00:00+01:00"`` (an RFC 3339 minute and its zone) -> epoch
+        seconds, cached like the syslog minutes."""
+        base = self._minutes.get(minute, -1.0)
+        if base == -1.0:
+            base = self.iso((minute[:16] + b":00" + minute[16:]).decode("ascii", "replace"))
+            if len(self._minutes) > _LIMIT:
+                self._minutes.clear()
+            self._minutes[minute] = base
+        return base
+
     def _syslog_minute(self, head: bytes) -> float | None:
         try:
             month = _MONTHS[head[:3].decode("ascii")]

@@ -228,7 +228,8 @@ class Parser:
         in seconds."""
         if minute[:1].isalpha():
             return self.clock.syslog(minute + b":00")
-        return self.clock.stamp(minute[:16] + b":00" + minute[16:], self.stats)
+        self.stats.zone_seen = self.stats.zoned = True  # only zoned stamps make runs
+        return self.clock.zoned_minute(minute)
 
     def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
         # the timeline gets one call per provider and time bucket, at the bucket's latest
