@@ -86,3 +86,16 @@ def test_deferrals_text_fits_the_terminal_and_says_each_fix_once() -> None:
         assert len(fixes) == len(set(fixes)), log
         replies = [line for line in lines if line.startswith("Replies, most frequent")]
         assert len(replies) == 1, log  # the replies once, with their samples
+
+
+def test_explain_text_fits_80_columns_and_names_every_mtas_settings() -> None:
+    """A reply on its own names no MTA: the fix gives all four MTAs' settings, wrapped."""
+    reply = ("451 4.7.500 Server busy. Please try again later. [S77714] "
+             "[BN8NAM12FT033.eop-nam12.prod.protection.outlook.com]")
+    out = CliRunner().invoke(cli, ["explain", reply], env={"COLUMNS": "80"})
+    assert out.exit_code == 0
+    lines = out.output.splitlines()
+    assert max(map(len, lines)) <= 80, [line for line in lines if len(line) > 80]
+    fix = " ".join(line.strip() for line in lines[lines.index(next(
+        line for line in lines if line.startswith("Fix: "))):]).split("Sources:")[0]
+    assert all(f"{mta}:" in fix for mta in ("Postfix", "Exim", "PowerMTA", "KumoMTA"))

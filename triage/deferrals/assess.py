@@ -120,8 +120,7 @@ def _class_findings(result: DeferralResult, rules: RuleTable) -> list[Finding]:
         if cls == "receiver-capacity":
             severity, evidence["microsoft_4.3.1"] = _capacity(result)
         top = rules.rules_by_id(codes[0]["rule"]) if codes else None
-        fix = " ".join([*([top.advice] if top else []), info.fix,
-                        *(info.mta[m] for m in mtas if m in info.mta)])
+        fix = info.fix_for(mtas) if top is None else f"{top.advice} {info.fix_for(mtas)}"
         out.append(Finding(
             info.finding, severity, CHECK,
             f"{count} deferral(s)/bounce(s) of class {cls}: {info.title.lower()}.",

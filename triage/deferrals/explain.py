@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage.deferrals.classify import Classifier
+from triage.deferrals.mtas import MTAS
 from triage.deferrals.reply import strip_postfix
 from triage.findings import Finding
 from triage.sanitize import clean
@@ -52,7 +53,7 @@ def explain(reply: str, host: str | None = None, domain: str | None = None,
         "receiver_name": receiver.name if receiver is not None else None,
         "class": v.cls, "class_title": info.title, "rule": v.rule.id,
         "transient": v.transient, "will_not_clear": v.will_not_clear,
-        "action": v.action, "advice": advice, "fix": info.fix,
+        "action": v.action, "advice": advice, "fix": info.fix_for(MTAS),  # no MTA known
         "finding": info.finding, "sources": list(v.rule.sources),
         "blocklist": {"id": listed.id, "name": listed.name, "delist_url": listed.delist_url}
         if listed is not None else None,

@@ -19,7 +19,7 @@ and the key.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -194,6 +194,10 @@ class ClassInfo:
     fix: str
     sources: tuple[str, ...]
     mta: Mapping[str, str]  # MTA -> its settings for the fix (mtas.MTAS)
+
+    def fix_for(self, mtas: Sequence[str]) -> str:
+        """The fix with the settings of ``mtas`` (those the class has)."""
+        return " ".join([self.fix, *(self.mta[m] for m in mtas if m in self.mta)])
 
 
 def _ranges(values: list[str]) -> tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...]:

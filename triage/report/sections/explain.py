@@ -6,17 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.report import markup
-from triage.report.layout import DEFAULT_WIDTH
+from triage.report.layout import DEFAULT_WIDTH, wrap
 from triage.sanitize import clean
 
 
 def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
     code = " ".join(str(x) for x in (body["code"], body["enhanced"]) if x) or "no reply code"
+    receiver = body.get("receiver_name")
     lines = [
-        f"Reply:     {clean(body['reply'], 1000)}",
+        *wrap(clean(body["reply"], 1000), width, "Reply:     "),
         f"Code:      {code}" + (f"  token {body['token']}" if body["token"] else ""),
-        f"Provider:  {body['provider']} ({body['provider_name']})"
-        + (f"  receiver {body['receiver_name']}" if body.get("receiver_name") else ""),
+        *wrap(f"{body['provider']} ({body['provider_name']})"
+              + (f"; receiver {receiver}" if receiver and receiver != body["provider_name"]
+                 else ""), width, "Provider:  "),
         f"Class:     {body['class']} - {body['class_title']}",
         f"Transient: {'yes' if body['transient'] else 'no'}"
         + ("  (4xx that retrying will NOT clear)" if body["will_not_clear"] else ""),
@@ -31,8 +33,8 @@ def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
         lines.append(f"Blocklist: {listed['name']}  delist at {listed['delist_url']}")
     if body.get("sending_ip"):
         lines.append(f"Sending IP named in the reply: {body['sending_ip']}")
-    lines += ["", f"Advice: {body['advice']}", "", f"Fix: {body['fix']}",
-              "", f"Sources: {', '.join(body['sources'])}"]
+    lines += ["", *wrap(body["advice"], width, "Advice: "), "", *wrap(body["fix"], width, "Fix: "),
+              "", *wrap(", ".join(body["sources"]), width, "Sources: ")]
     return lines
 
 
