@@ -125,6 +125,22 @@ def test_text_puts_the_verdict_first_and_brief_keeps_one_step() -> None:
         assert max(len(line) for line in text.splitlines()) <= 80
 
 
+def test_a_fix_that_is_a_next_step_is_said_once_and_referred_to(tmp_path: Path) -> None:
+    log = str(LOGS / "postfix" / "maillog")
+    r = report(*SENDER, *OFFLINE, "--deferrals", log)
+    auth = next(f for f in r["findings"] if f["code"] == "deferrals.auth_required")
+    step = r["verdict"]["steps"].index(auth["fix"]) + 1  # the verdict's step is that fix
+    text = " ".join(check(*SENDER, *OFFLINE, "--deferrals", log).stdout.split())
+    assert text.count(" ".join(auth["fix"].split())[:80]) == 1
+    assert f"deferrals.auth_required: 3 deferral(s)/bounce(s) of class auth: " \
+           f"authentication required (spf, dkim, dmarc, ptr). fix: see Next, step {step}." in text
+    out = tmp_path / "package.md"
+    check(*SENDER, *OFFLINE, "--deferrals", log, "--format", "markdown", "--output", str(out))
+    md = out.read_text(encoding="utf-8")
+    assert f"Fix: see next step {step}." in md
+    assert " ".join(md.split()).count("publish a PTR for the sending IP") == 1
+
+
 def test_markdown_is_the_escalation_package(tmp_path: Path) -> None:
     out = tmp_path / "evidence.md"
     chart = tmp_path / "timeline.svg"

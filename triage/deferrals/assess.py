@@ -120,7 +120,8 @@ def _class_findings(result: DeferralResult, rules: RuleTable) -> list[Finding]:
         if cls == "receiver-capacity":
             severity, evidence["microsoft_4.3.1"] = _capacity(result)
         top = rules.rules_by_id(codes[0]["rule"]) if codes else None
-        fix = info.fix_for(mtas) if top is None else f"{top.advice} {info.fix_for(mtas)}"
+        fix = info.fix_after(top.advice if top else None, mtas,
+                             general=len({c["rule"] for c in codes}) > 1)
         out.append(Finding(
             info.finding, severity, CHECK,
             f"{count} deferral(s)/bounce(s) of class {cls}: {info.title.lower()}.",

@@ -53,7 +53,8 @@ def explain(reply: str, host: str | None = None, domain: str | None = None,
         "receiver_name": receiver.name if receiver is not None else None,
         "class": v.cls, "class_title": info.title, "rule": v.rule.id,
         "transient": v.transient, "will_not_clear": v.will_not_clear,
-        "action": v.action, "advice": advice, "fix": info.fix_for(MTAS),  # no MTA known
+        "action": v.action, "advice": advice,
+        "fix": " ".join(info.after(advice, MTAS)) or None,  # no MTA is known: all four
         "finding": info.finding, "sources": list(v.rule.sources),
         "blocklist": {"id": listed.id, "name": listed.name, "delist_url": listed.delist_url}
         if listed is not None else None,

@@ -74,15 +74,18 @@ def _transient(rule: Rule) -> str:
 def render(table: RuleTable, providers: ProviderTable) -> str:
     prose = load_data(PROSE_FILE)
     out = [prose["intro"], "## Classes\n",
-           "A finding's fix names the settings (the indented lines) of the MTAs whose "
-           "logs were read; of all four when none was (raw replies, ESP events, "
-           "Sendmail).\n"]
+           "A class finding's fix is the advice of the rule that matched most of its "
+           "replies; the class's general fix follows only for the class's other replies "
+           "(when they came from several rules), then what never to do, said once, then "
+           "the settings (the indented lines) of the MTAs whose logs were read; of all "
+           "four when none was (raw replies, ESP events, Sendmail).\n"]
     for cls in rules_mod.CLASSES:
         info = table.classes[cls]
         out.append(f"### `{cls}` — {info.title}\n\n{info.description}\n\n"
                    f"- Finding: {f'`{info.finding}`' if info.finding else '—'}\n"
                    f"- Fix: {info.fix}\n"
                    + "".join(f"  - {text}\n" for text in info.mta.values())
+                   + (f"- Never-do clause: {info.never}\n" if info.never else "")
                    + f"- Sources: {', '.join(info.sources)}\n")
     rows = [
         f"| `{p.id}` | {p.group} | {p.kind} | {_cell(p.name)} | {', '.join(p.hosts) or '—'} | "

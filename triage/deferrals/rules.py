@@ -191,13 +191,36 @@ class ClassInfo:
     finding: str | None
     title: str
     description: str
-    fix: str
+    fix: str  # the general action for any reply of the class
+    never: str  # what never to do ("" when the class has nothing to warn of)
     sources: tuple[str, ...]
     mta: Mapping[str, str]  # MTA -> its settings for the fix (mtas.MTAS)
 
     def fix_for(self, mtas: Sequence[str]) -> str:
-        """The fix with the settings of ``mtas`` (those the class has)."""
-        return " ".join([self.fix, *(self.mta[m] for m in mtas if m in self.mta)])
+        """The whole fix: general action, what never to do, the settings of ``mtas``."""
+        return " ".join(self.after(None, mtas))
+
+    def fix_after(self, advice: str | None, mtas: Sequence[str], *,
+                  general: bool = False) -> str:
+        """A rule's ``advice`` and what the class adds to it (``after``)."""
+        return " ".join([advice, *self.after(advice, mtas, general=general)] if advice
+                        else self.after(None, mtas))
+
+    def after(self, advice: str | None, mtas: Sequence[str], *,
+              general: bool = False) -> list[str]:
+        """What the class adds after a rule's ``advice``: the rule speaks for its own
+        replies, so the general action only where there is no advice or the class's
+        replies came from several rules (``general``, then said to be for the others);
+        what never to do and the MTA settings always, each once."""
+        if not advice:
+            parts = [self.fix]
+        elif general:
+            parts = [f"Other replies of the class: {self.fix}"]
+        else:
+            parts = []
+        if self.never:
+            parts.append(self.never)
+        return parts + [self.mta[m] for m in mtas if m in self.mta]
 
 
 def _ranges(values: list[str]) -> tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...]:
@@ -323,7 +346,7 @@ def load(validate: bool = False, examples: bool = False) -> RuleTable:
         if not set(mta) <= set(MTAS):
             raise RuleError(f"class {raw['id']}: unknown MTA in {sorted(mta)}")
         info = ClassInfo(raw["id"], raw.get("finding"), raw["title"], raw["description"],
-                         raw["fix"], tuple(raw["sources"]), mta)
+                         raw["fix"], raw.get("never", ""), tuple(raw["sources"]), mta)
         classes[info.id] = info
     if set(classes) != set(CLASSES):
         raise RuleError(f"class table mismatch: {sorted(set(CLASSES) ^ set(classes))}")

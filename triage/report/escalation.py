@@ -18,7 +18,7 @@ from typing import Any
 
 from triage import __version__
 from triage.report import escalation_auth, escalation_deferrals
-from triage.report.fixes import by_fix
+from triage.report.fixes import by_fix, step_numbers, steps_of
 from triage.report.markup import code, prose, table, value
 
 _SEVERITY_ORDER = ("error", "warning", "info")
@@ -66,7 +66,7 @@ def verdict(report: Mapping[str, Any]) -> list[str]:
               f"{', '.join(code(r) for r in v.get('reasons') or []) or 'none'}."]
     if v.get("inconclusive"):
         lines += ["", f"Could not be checked: {prose(v['inconclusive'])}."]
-    steps = list(dict.fromkeys(value(s, 2000) for s in v.get("steps") or []))
+    steps = steps_of(v)
     lines += ["", "### Next steps", ""]
     lines += [f"{n}. {prose(s)}" for n, s in enumerate(steps, 1)] or ["Nothing to do."]
     return [*lines, ""]
@@ -81,8 +81,11 @@ def overview(rows: Sequence[Mapping[str, Any]] | None) -> list[str]:
     return [*lines, *table(["check", "target", "status", "evidence"], cells), ""]
 
 
-def findings(items: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Findings grouped by fix: each distinct fix once, under the codes it answers."""
+def findings(items: Sequence[Mapping[str, Any]],
+             verdict: Mapping[str, Any] | None = None) -> list[str]:
+    """Findings grouped by fix: each distinct fix once, under the codes it answers; a fix
+    that is one of the verdict's next steps is referred to by its number."""
+    numbers = step_numbers(verdict)
     lines = ["## Findings", ""]
     if not items:
         return [*lines, "No findings.", ""]
@@ -92,7 +95,9 @@ def findings(items: Sequence[Mapping[str, Any]]) -> list[str]:
         lines += [f"### {', '.join(code(c) for c in group.codes)} ({worst})", ""]
         lines += [f"- {prose(f.get('message'))}" for f in group.findings]
         if group.fix is not None:
-            lines += ["", f"Fix: {prose(group.fix, 4000)}"]
+            step = numbers.get(value(group.fix, 4000))
+            said = f"see next step {step}." if step else prose(group.fix, 4000)
+            lines += ["", f"Fix: {said}"]
         lines.append("")
     return lines
 
@@ -145,7 +150,7 @@ def package(report: Mapping[str, Any]) -> list[str]:
     lines += snds((report.get("checks") or {}).get("snds"))
     lines += escalation_deferrals.section(report)
     lines += context()
-    lines += findings(report.get("findings") or [])
+    lines += findings(report.get("findings") or [], report.get("verdict"))
     while lines and lines[-1] == "":
         lines.pop()
     return lines

@@ -2,7 +2,9 @@
 
 Six ``deferrals.rate_act`` findings (one per provider) carry the same fix; a
 person needs their six messages but the fix once. A group keeps the place of
-its first (most severe) finding, so the order stays most severe first.
+its first (most severe) finding, so the order stays most severe first. In
+``check`` a fix that is one of the verdict's next steps is referred to by its
+step number instead of being said twice.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from triage.report.layout import value
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,13 @@ def by_fix(findings: Sequence[Mapping[str, Any]]) -> list[FixGroup]:
         FixGroup(fix=key if isinstance(key, str) else None, findings=tuple(members[key]))
         for key in order
     ]
+
+
+def steps_of(verdict: Mapping[str, Any] | None) -> list[str]:
+    """The verdict's steps, each once, in order (a repeated step is one thing to do)."""
+    return list(dict.fromkeys(value(s, 2000) for s in (verdict or {}).get("steps") or []))
+
+
+def step_numbers(verdict: Mapping[str, Any] | None) -> dict[str, int]:
+    """Each distinct step's text -> its number, to refer to it from a finding."""
+    return {step: n for n, step in enumerate(steps_of(verdict), 1)}

@@ -51,8 +51,11 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, brief: bool = False) -
     return "\n".join(lines).rstrip() + "\n"
 
 
-def findings_lines(findings: Sequence[Mapping[str, Any]], width: int) -> list[str]:
-    """Most severe first; a fix shared by several findings is printed once, with their codes."""
+def findings_lines(findings: Sequence[Mapping[str, Any]], width: int,
+                   said: Mapping[str, str] | None = None) -> list[str]:
+    """Most severe first; a fix shared by several findings is printed once, with their
+    codes; a fix already ``said`` (text -> where, e.g. ``check``'s next steps) is
+    referred to, not repeated."""
     if not findings:
         return ["No findings."]
     lines = [f"Findings ({len(findings)}):"]
@@ -64,7 +67,9 @@ def findings_lines(findings: Sequence[Mapping[str, Any]], width: int) -> list[st
         if group.fix is None:
             continue
         label = "fix" if len(group.findings) == 1 else f"fix for {', '.join(group.codes)}"
-        lines += wrap(value(group.fix, 4000), width, f"{_INDENT}{label}: ", _INDENT)
+        fix = value(group.fix, 4000)
+        fix = (said or {}).get(fix, fix)
+        lines += wrap(fix, width, f"{_INDENT}{label}: ", _INDENT)
     return lines
 
 

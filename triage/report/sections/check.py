@@ -15,13 +15,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from triage.report.deferral_text import deferral_lines
+from triage.report.fixes import step_numbers, steps_of
 from triage.report.layout import DEFAULT_WIDTH, table, value, wrap
 from triage.report.text import findings_lines
-
-
-def distinct(items: Sequence[object] | None) -> list[str]:
-    """Each step once, in order (a step the verdict repeats is still one thing to do)."""
-    return list(dict.fromkeys(value(i, 2000) for i in items or []))
 
 
 def verdict_lines(verdict: Mapping[str, Any] | None, width: int) -> list[str]:
@@ -32,7 +28,7 @@ def verdict_lines(verdict: Mapping[str, Any] | None, width: int) -> list[str]:
 
 
 def steps_lines(verdict: Mapping[str, Any] | None, width: int, *, first_only: bool) -> list[str]:
-    steps = distinct((verdict or {}).get("steps"))
+    steps = steps_of(verdict)
     if not steps:
         return ["Next: nothing to do."]
     if first_only:
@@ -64,7 +60,8 @@ def text(report: Mapping[str, Any], *, width: int = DEFAULT_WIDTH,
     if brief:
         return lines
     lines += ["", *deferral_lines(report.get("deferrals"), width)]
-    lines += ["", *findings_lines(report.get("findings") or [], width)]
+    said = {step: f"see Next, step {n}." for step, n in step_numbers(verdict).items()}
+    lines += ["", *findings_lines(report.get("findings") or [], width, said)]
     return lines
 
 

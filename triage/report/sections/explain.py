@@ -33,8 +33,10 @@ def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
         lines.append(f"Blocklist: {listed['name']}  delist at {listed['delist_url']}")
     if body.get("sending_ip"):
         lines.append(f"Sending IP named in the reply: {body['sending_ip']}")
-    lines += ["", *wrap(body["advice"], width, "Advice: "), "", *wrap(body["fix"], width, "Fix: "),
-              "", *wrap(", ".join(body["sources"]), width, "Sources: ")]
+    lines += ["", *wrap(body["advice"], width, "Advice: ")]
+    if body.get("fix"):  # what the class adds to the rule's advice, if anything
+        lines += ["", *wrap(body["fix"], width, "Fix: ")]
+    lines += ["", *wrap(", ".join(body["sources"]), width, "Sources: ")]
     return lines
 
 
@@ -43,4 +45,5 @@ def markdown(body: Mapping[str, Any]) -> list[str]:
         f"- **{k}**: {markup.prose(v)}" for k, v in (
             ("provider", body["provider"]), ("class", body["class"]), ("rule", body["rule"]),
             ("transient", body["transient"]), ("will not clear", body["will_not_clear"]),
-            ("action", body["action"]), ("advice", body["advice"]), ("fix", body["fix"]))]
+            ("action", body["action"]), ("advice", body["advice"]), ("fix", body["fix"]))
+        if v is not None]
