@@ -157,3 +157,26 @@ def test_text_output_shows_result_and_tree() -> None:
 def test_markdown_output() -> None:
     _, out = run("root.tree.spf.test", "--ip", "192.0.2.1", fmt="markdown")
     assert "## SPF" in out and "| result | **pass** |" in out
+
+
+@pytest.mark.parametrize(("domain", "zone"), [
+    ("root.tree.spf.test", TREE),
+    ("example.com", Path(__file__).parent.parent / "fixtures" / "demo" / "example.com.zone"),
+])
+def test_text_fits_80_columns_and_keeps_every_record_whole(domain: str, zone: Path) -> None:
+    code, out = run(domain, zone=zone, fmt="text")
+    _, body = run(domain, zone=zone)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    tree = lines[lines.index("Include tree (lookups per subtree):") + 1:]
+    squashed = " ".join(" ".join(tree).replace("│", " ").replace("├─", " ")
+                        .replace("└─", " ").split())
+
+    def records(node: dict[str, Any]) -> list[str]:
+        own = [node["record"]] if node.get("record") else []
+        return own + [r for child in node.get("children") or [] for r in records(child)]
+
+    found = records(body["tree"])
+    assert len(found) >= 2
+    for record in found:  # every record, word for word, in the wrapped tree
+        assert " ".join(record.split()) in squashed, record

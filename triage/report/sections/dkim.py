@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import DEFAULT_WIDTH, value
+from triage.report.layout import DEFAULT_WIDTH, value, wrap
 from triage.sanitize import clean
+
+_KEY = re.compile(r"\bp=([A-Za-z0-9+/=][A-Za-z0-9+/=\s]*[A-Za-z0-9+/=])")  # spaces may split it
 
 
 def _key(sel: Mapping[str, Any]) -> str:
@@ -21,37 +24,48 @@ def _key(sel: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _selector_lines(body: Mapping[str, Any]) -> list[str]:
+def _selector_lines(body: Mapping[str, Any], width: int) -> list[str]:
     shown = [s for s in body.get("selectors") or [] if s["status"] != "missing"
              or s.get("origin") != "builtin"]
     tried = len(body.get("selectors") or [])
     lines = [f"Selectors ({len(shown)} with a record or named, of {tried} tried):"]
     for sel in shown:
-        lines.append(f"  {clean(sel['selector'], 80)}: {_key(sel)}")
+        lines += wrap(_key(sel), width, f"  {clean(sel['selector'], 80)}: ", "    ")
         for target in sel.get("cname_chain") or []:
-            lines.append(f"    CNAME -> {clean(target, 200)}")
+            lines += wrap(clean(target, 200), width, "    CNAME -> ", "      ")
         if sel.get("record"):
-            lines.append(f"    {clean(sel['record'], 160)}")
+            lines += wrap(_short_key(clean(sel["record"], 4000)), width, "    ", "      ")
         if sel.get("problem") and sel["status"] != "valid":
-            lines.append(f"    ({clean(sel['problem'], 160)})")
+            lines += wrap(f"({clean(sel['problem'], 160)})", width, "    ", "     ")
     return lines
 
 
-def _message_lines(body: Mapping[str, Any]) -> list[str]:
-    lines = [f"Message From domain: {clean(str(body.get('from_domain')), 200)}"]
+def _short_key(record: str) -> str:
+    """The record with a long ``p=`` key as its two ends and its length: a person checks
+    the tags; the whole key is in the JSON report."""
+    def cut(m: re.Match[str]) -> str:
+        key = "".join(m.group(1).split())
+        return f"p={key[:12]}…{key[-8:]} ({len(key)} characters)" if len(key) > 40 \
+            else m.group(0)
+
+    return _KEY.sub(cut, record)
+
+
+def _message_lines(body: Mapping[str, Any], width: int) -> list[str]:
+    lines = wrap(clean(str(body.get("from_domain")), 200), width, "Message From domain: ", "  ")
     sigs = body.get("signatures") or []
     lines.append(f"Signatures ({len(sigs)}):")
     for sig in sigs:
         aligned = {True: "aligned", False: "not aligned", None: "alignment unknown"}
-        line = (f"  d={clean(str(sig['d']), 120)} s={clean(str(sig['s']), 80)}: "
+        line = (f"d={clean(str(sig['d']), 120)} s={clean(str(sig['s']), 80)}: "
                 f"{sig['result']}, {aligned[sig['aligned']]}")
         if sig.get("reason"):
             line += f" ({clean(sig['reason'], 160)})"
-        lines.append(line)
+        lines += wrap(line, width, "  ", "    ")
     for header in body.get("authentication_results") or []:
         results = ", ".join(f"{r['method']}={r['result']}" for r in header["results"])
-        lines.append(f"Authentication-Results ({value(header['authserv_id'], 80)}): "
-                     f"{clean(results, 300)}")
+        lines += wrap(clean(results, 300), width,
+                      f"Authentication-Results ({value(header['authserv_id'], 80)}): ", "  ")
     ms = body.get("microsoft")
     if ms:
         lines.append("Microsoft verdict:")
@@ -59,21 +73,23 @@ def _message_lines(body: Mapping[str, Any]) -> list[str]:
             if ms.get(key) is not None:
                 meaning = ms.get(f"{key}_meaning")
                 extra = f" ({clean(meaning, 160)})" if meaning else ""
-                lines.append(f"  {key.upper()}: {clean(str(ms[key]), 160)}{extra}")
+                lines += wrap(f"{clean(str(ms[key]), 160)}{extra}", width,
+                              f"  {key.upper()}: ", "    ")
         comp = ms.get("compauth")
         if comp:
             extra = f" ({clean(comp['meaning'], 160)})" if comp.get("meaning") else ""
-            lines.append(f"  compauth: {clean(str(comp['result']), 40)} "
-                         f"reason={clean(str(comp['reason']), 20)}{extra}")
+            lines += wrap(f"{clean(str(comp['result']), 40)} "
+                          f"reason={clean(str(comp['reason']), 20)}{extra}", width,
+                          "  compauth: ", "    ")
     return lines
 
 
 def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
-    lines = [f"DKIM for {clean(str(body['domain']), 200)}", ""]
-    lines.extend(_selector_lines(body))
+    lines = wrap(f"DKIM for {clean(str(body['domain']), 200)}", width) + [""]
+    lines.extend(_selector_lines(body, width))
     if body.get("signatures") is not None:
         lines.append("")
-        lines.extend(_message_lines(body))
+        lines.extend(_message_lines(body, width))
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import DEFAULT_WIDTH, value
+from triage.report.layout import DEFAULT_WIDTH, value, wrap
 from triage.sanitize import clean
 
 _RULES = {"psl": "the Public Suffix List", "tree_walk": "the RFC 9989 tree walk"}
@@ -36,17 +36,19 @@ def _no_policy(body: Mapping[str, Any]) -> str:
 
 
 def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
-    lines = [f"DMARC for {clean(str(body['domain']), 200)}", ""]
-    width = max(len(k) for k, _ in _rows(body))
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in _rows(body)]
+    lines = wrap(f"DMARC for {clean(str(body['domain']), 200)}", width) + [""]
+    rows = _rows(body)
+    keys = max(len(k) for k, _ in rows)  # values start in one column and wrap under it
+    for k, v in rows:
+        lines += wrap(v, width, f"  {k.ljust(keys)}  ", " " * (keys + 4))
     dests = body.get("report_destinations") or []
     if dests:
         lines.append("  report destinations:")
         for dest in dests:
             rules = " and ".join(_RULES.get(r, r) for r in dest.get("external_by") or [])
             how = f" (external by {rules})" if rules else ""
-            lines.append(f"    {dest['tag']} {clean(dest['uri'], 200)}: "
-                         f"{dest['authorization']}{how}")
+            lines += wrap(f"{dest['tag']} {clean(dest['uri'], 200)}: "
+                          f"{dest['authorization']}{how}", width, "    ", "      ")
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from triage.report.layout import DEFAULT_WIDTH
+from triage.report.layout import DEFAULT_WIDTH, wrap
 from triage.sanitize import clean
 
 LIMIT = 10
@@ -21,43 +21,48 @@ def _md(value: object, limit: int = 300) -> str:
 
 
 def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
-    lines = [f"SPF for {_s(body.get('domain'))}"]
+    lines = wrap(f"SPF for {_s(body.get('domain'))}", width)
     result = body.get("result")
     if result is None:
         lines.append("  result: (no --ip given: record analysis only)")
     else:
         matched = body.get("matched")
         how = f"  (matched {_s(matched)})" if matched else ""
-        lines.append(f"  result: {result}{how}")
+        lines += wrap(f"{result}{how}", width, "  result: ", "          ")
         helo = body.get("helo")
-        lines.append(f"  for:    ip {_s(body.get('ip'))}, sender {_s(body.get('sender'))}, "
-                     f"helo {_s(helo) if helo is not None else '(not given)'}")
+        lines += wrap(f"ip {_s(body.get('ip'))}, sender {_s(body.get('sender'))}, "
+                      f"helo {_s(helo) if helo is not None else '(not given)'}",
+                      width, "  for:    ")
         if body.get("explanation") is not None:
-            lines.append(f"  explanation: {_s(body['explanation'], 500)}")
+            lines += wrap(_s(body["explanation"], 500), width, "  explanation: ", "    ")
     record = body.get("record")
-    lines.append(f"  record: {_s(record, _RECORD_WIDTH) if record else '(none)'}")
+    lines += wrap(_s(record, _RECORD_WIDTH) if record else "(none)", width, "  record: ",
+                  "          ")
     lookups = body.get("lookups")
     if lookups:
-        lines.append(f"  lookups: {lookups['dns']} of {LIMIT} DNS-querying terms, "
-                     f"{lookups['void']} of 2 void (this evaluation)")
-    lines.append(f"  tree_lookups: {body.get('tree_lookups')} of {LIMIT} (worst case, whole tree)")
+        lines += wrap(f"{lookups['dns']} of {LIMIT} DNS-querying terms, "
+                      f"{lookups['void']} of 2 void (this evaluation)", width, "  lookups: ",
+                      "    ")
+    lines += wrap(f"{body.get('tree_lookups')} of {LIMIT} (worst case, whole tree)", width,
+                  "  tree_lookups: ", "    ")
     if body.get("tree_void_lookups") is not None:
         who = "every client" if body.get("ip") is None else "this client"
-        lines.append(f"  tree_void_lookups: {body['tree_void_lookups']} of 2 "
-                     f"(void for {who}, whole tree)")
+        lines += wrap(f"{body['tree_void_lookups']} of 2 (void for {who}, whole tree)", width,
+                      "  tree_void_lookups: ", "    ")
     for node in _nodes(body.get("tree")):
         for v in node.get("void_depends") or []:
-            lines.append(f"  void for some clients: {_s(v['term'])} in {_s(node.get('domain'))}"
-                         f" ({_s(v['reason'])})")
+            lines += wrap(f"{_s(v['term'])} in {_s(node.get('domain'))} ({_s(v['reason'])})",
+                          width, "  void for some clients: ", "    ")
     voids = [q for q in body.get("queries") or [] if q.get("void")]
     for q in voids:
-        lines.append(f"  void lookup: {_s(q['type'])} {_s(q['name'])} -> {q['status']} "
-                     f"(term {_s(q['term'])} in {_s(q['domain'])})")
+        lines += wrap(f"{_s(q['type'])} {_s(q['name'])} -> {q['status']} "
+                      f"(term {_s(q['term'])} in {_s(q['domain'])})", width,
+                      "  void lookup: ", "    ")
     tree = body.get("tree")
     if tree:
         lines.append("")
         lines.append("Include tree (lookups per subtree):")
-        lines.extend(_tree_lines(tree, "", True, root=True))
+        lines.extend(_tree_lines(tree, "", True, width, root=True))
     return lines
 
 
@@ -82,17 +87,19 @@ def _label(node: Mapping[str, Any]) -> str:
     return f"{head} {_s(node.get('record'), _RECORD_WIDTH)}"
 
 
-def _tree_lines(node: Mapping[str, Any], prefix: str, last: bool, root: bool = False) -> list[str]:
+def _tree_lines(node: Mapping[str, Any], prefix: str, last: bool, width: int,
+                root: bool = False) -> list[str]:
+    """A node and its subtree; a label longer than the width goes on below its first line,
+    under the branch, with the line down to its children drawn beside it."""
     if root:
-        lines = [f"  {_label(node)}"]
-        child_prefix = "  "
+        first = child_prefix = "  "
     else:
-        branch = "└─ " if last else "├─ "
-        lines = [f"{prefix}{branch}{_label(node)}"]
+        first = prefix + ("└─ " if last else "├─ ")
         child_prefix = prefix + ("   " if last else "│  ")
     children = node.get("children") or []
+    lines = wrap(_label(node), width, first, child_prefix + ("│    " if children else "     "))
     for i, child in enumerate(children):
-        lines.extend(_tree_lines(child, child_prefix, i == len(children) - 1))
+        lines.extend(_tree_lines(child, child_prefix, i == len(children) - 1, width))
     return lines
 
 
