@@ -37,8 +37,7 @@ def test_every_command_has_a_page() -> None:
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_option_is_documented(name: str) -> None:
     command = cli.get_command(click.Context(cli), name)
-    if command is None:
-        pytest.skip(f"{name} is not built yet")
+    assert command is not None, f"{name} is not registered"
     page = (DOCS / "commands" / f"{name}.md").read_text(encoding="utf-8")
     common = (DOCS / "cli.md").read_text(encoding="utf-8")
     for param in command.params:
@@ -47,6 +46,17 @@ def test_every_option_is_documented(name: str) -> None:
                 if opt in ("-h", "--help"):
                     continue
                 assert opt in page or opt in common, f"{name}: option {opt} is undocumented"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_commands_summary_is_a_whole_phrase(name: str) -> None:
+    """``triage --help`` lists each command by the first sentence of its help, which
+    click cuts at the first period: an "e.g." there leaves a summary that stops short."""
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.help
+    summary = command.get_short_help_str(limit=200)
+    assert not re.search(r"\b(?:e\.g|i\.e|etc|cf)\.?$", summary), summary
+    assert len(summary) >= 30, summary
 
 
 def test_every_finding_code_in_the_code_is_documented() -> None:

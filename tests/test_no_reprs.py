@@ -18,8 +18,7 @@ REPR = re.compile(r"(?<![\w-])(None|True|False)(?![\w-])|\['|\[\]")
                                                           enumerate(RUNS)])
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_reports_show_values_not_python_reprs(command: str, args: list[str], fmt: str) -> None:
-    if not built(command):
-        pytest.skip(f"{command} is not built")
+    assert built(command), f"triage.cli.{command} is missing"
     result = CliRunner().invoke(cli, [command, *args, "--format", fmt])
     assert result.exit_code in (0, 1), (result.exit_code, result.stderr)
     found = [m.group(0) for m in REPR.finditer(result.stdout)]
