@@ -60,3 +60,26 @@ def test_relogs_alone_leave_the_recipient_pending(tmp_path: Path) -> None:
         {line.split("to=<", 1)[1].split(">", 1)[0] for line in suspended_lines()[:3]})
     assert body["retries"]["still_pending"] == body["retries"]["deferred_recipients"]
     assert json.dumps(body)  # serialisable as it stands
+
+
+def test_an_exim_relog_counts_for_the_host_that_last_answered_its_domain(
+        tmp_path: Path) -> None:
+    """Exim's "retry time not reached" names no host; the Microsoft 365 tenant domain's
+    last attempt did (lines as the real Exim 4.96 fixture writes them)."""
+    mainlog = (ROOT / "fixtures/logs/exim/mainlog").read_text().splitlines()
+    attempt = next(line for line in mainlog if " == conn-01@contoso.com " in line)
+    relog = ("2026-11-23 11:31:40 1xVSGK-0003zz-0q == conn-09@contoso.com R=fixture "
+             "T=remote_smtp defer (-54): retry time not reached for any host for "
+             "'contoso.com'")
+    unknown = relog.replace("contoso.com", "fabrikam.example").replace("-0003zz-", "-0003zy-")
+    log = tmp_path / "mainlog"
+    log.write_text("\n".join([attempt, relog, unknown]) + "\n")
+    body = analyse([str(log)], NOW).to_dict()
+    assert body["inputs"][0]["format"] == "exim"
+    assert body["totals"]["relogs"] == 2 and body["totals"]["deferred"] == 1
+    by = {p: v["retries"]["deferred_recipients"] for p, v in body["by_provider"].items()
+          if v.get("retries")}
+    assert by == {"microsoft-365": 2}, by  # conn-01 deferred, conn-09 relogged
+    # no attempt named a host for fabrikam.example: tracked by its domain ("other", which
+    # had no attempts, so it is in the totals only)
+    assert body["retries"]["deferred_recipients"] == 3

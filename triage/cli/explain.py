@@ -23,8 +23,9 @@ STDIN_LIMIT = 64 * 1024  # a pasted bounce is a few KB; read no more than this
 def command(reply: str, host: str | None, domain: str | None, out: OutputSpec) -> None:
     """Say what one SMTP reply means and what to do about it (offline, no network).
 
-    REPLY is the reply, e.g. "451 4.7.500 Server busy ... (S77714)", pasted as found (a DSN's Diagnostic-Code, an MTA log wording, a client
-    library's error text); "-" reads it from standard input.
+    REPLY is the reply, e.g. "451 4.7.500 Server busy ... (S77714)", pasted as found (a
+    DSN's Diagnostic-Code, an MTA log wording, a client library's error text); "-" reads
+    it from standard input.
     """
     from triage.cli.run import run_offline_command, usage_error
     from triage.deferrals import explain

@@ -4,6 +4,9 @@ Policy: only flagged per-recipient lines are outcomes; Exim's unflagged per-host
 ("H=... SMTP error from remote mail server ...") repeat what the ``==`` line says and
 are not counted again. "retry time not reached" (routing or transport) is a relog;
 "retry timeout exceeded" is the local expiry of an earlier deferral, not an attempt.
+A relog names no host: it is tracked for the host that last answered an attempt for the
+recipient's domain (Exim keeps its retry times per domain and host), so a Microsoft 365
+tenant's domain is Microsoft's, not ``other``; without one, by the domain alone.
 Multi-line replies are logged joined with a literal ``\\n``; they are kept as logged.
 """
 
@@ -42,6 +45,7 @@ def detect(head: bytes) -> int:
 class Parser:
     def __init__(self, agg: Aggregator, stats: InputStats, clock: Clock) -> None:
         self.agg, self.stats, self.clock = agg, stats, clock
+        self._answered: dict[str, str] = {}  # domain -> host of its last attempt
 
     def feed(self, chunk: bytes) -> None:
         lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
@@ -58,6 +62,10 @@ class Parser:
             key = hash((msgid, address))
             host_m = _HOST.search(text)
             host = host_m.group(1).lower() if host_m else None
+            if host is not None and domain is not None:
+                if len(self._answered) > 10_000:
+                    self._answered.clear()
+                self._answered[domain] = host
             iface = _IFACE.search(text)
             ip = iface.group(1) if iface else None
             if flag in (b"=>", b"->"):
@@ -69,7 +77,8 @@ class Parser:
     def _failure(self, bounce: bool, seconds: float | None, text: str, host: str | None,
                  domain: str | None, key: int, ip: str | None) -> None:
         if "retry time not reached" in text:
-            self.agg.relog(self.stats, seconds, text.strip(), key, domain)
+            host = host or (self._answered.get(domain) if domain else None)
+            self.agg.relog(self.stats, seconds, text.strip(), key, domain, host)
             return
         if "retry timeout exceeded" in text:
             self.agg.note("expired")
