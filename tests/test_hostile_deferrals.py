@@ -182,3 +182,27 @@ def test_one_zone_each_says_so(tmp_path: Path) -> None:
 ])
 def test_durations_read_in_hours_and_days(minutes: float | None, text: str) -> None:
     assert duration(minutes) == text
+
+
+@pytest.mark.parametrize("block", [1 << 20, 4096])
+def test_one_input_with_zoned_and_unzoned_stamps_says_mixed(tmp_path: Path,
+                                                            block: int) -> None:
+    """A central log whose hosts log differently: every other line restamped as rsyslog's
+    RFC 3339 with an offset, the rest left syslog (no zone). However it is cut, the input
+    is ``mixed`` (not whatever its last stamp was) and the mixed-clocks warning names it."""
+    out = []
+    for n, line in enumerate(SUSTAINED.read_bytes().splitlines(keepends=True)):
+        if n % 2:
+            month = b"%02d" % (b"JanFebMarAprMayJunJulAugSepOctNovDec".index(line[:3]) // 3 + 1)
+            line = b"2026-" + month + b"-" + line[4:6] + b"T" + line[7:15] + b"+00:00" + line[15:]
+        out.append(line)
+    for last in (out[-1], out[-2]):  # the last line zoned, then unzoned: the same answer
+        log = tmp_path / "maillog"
+        log.write_bytes(b"".join([*out, last]))
+        result = analyse([str(log)], NOW, block=block)
+        data = result.to_dict()
+        assert data["inputs"][0]["timezone"] == "mixed"
+        assert data["window"]["timezone"].startswith("mixed")
+        mixed = [f for f in result.findings if f.code == "deferrals.mixed_timezones"]
+        assert len(mixed) == 1 and "mixes time stamps in UTC" in mixed[0].message
+        assert mixed[0].evidence["utc"] == mixed[0].evidence["unknown"] == [str(log)]

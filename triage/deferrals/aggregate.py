@@ -43,8 +43,8 @@ class InputStats:
     lines: int = 0
     events: int = 0
     unparsed: int = 0
-    zoned: bool = False
-    zone_seen: bool = False  # a stamp said whether it has a zone (the last one decides)
+    zoned: bool = False  # some time stamp carried its zone
+    unzoned: bool = False  # some time stamp did not (both: the input mixes two clocks)
     error: str | None = None
 
     def extend(self, rest: InputStats) -> None:
@@ -53,10 +53,8 @@ class InputStats:
         self.events += rest.events
         self.unparsed += rest.unparsed
         self.error = rest.error or self.error
-        if rest.zone_seen:
-            self.zoned, self.zone_seen = rest.zoned, True
-        else:
-            self.zoned = self.zoned or rest.zoned
+        self.zoned = self.zoned or rest.zoned
+        self.unzoned = self.unzoned or rest.unzoned
 
 
 @dataclass

@@ -79,10 +79,13 @@ def build(agg: Aggregator) -> DeferralResult:
 
 
 def timezone(stats: InputStats) -> str | None:
-    """``UTC``, ``unknown`` (stamps without a zone) or None (no time from this input)."""
+    """``UTC``, ``unknown`` (stamps without a zone), ``mixed`` (some with, some without,
+    e.g. a central log of hosts that log differently) or None (no time from this input)."""
     if not stats.events or stats.format in _TIMELESS:
         return None
-    return "UTC" if stats.zoned else "unknown"
+    if stats.zoned:
+        return "mixed" if stats.unzoned else "UTC"
+    return "unknown"
 
 
 def summarise(agg: Aggregator) -> DeferralResult:
@@ -117,8 +120,8 @@ def summarise(agg: Aggregator) -> DeferralResult:
 def _window_zone(zones: set[str | None]) -> str:
     if zones == {"UTC"}:
         return "UTC"
-    if "UTC" in zones:
-        return "mixed: UTC and as logged (some inputs carry no zone)"
+    if zones & {"UTC", "mixed"}:
+        return "mixed: UTC and as logged (some time stamps carry no zone)"
     return "as logged (no zone in the log)"
 
 
@@ -135,15 +138,20 @@ def _input_errors(result: DeferralResult) -> list[Finding]:
 
 
 def _mixed_zones(result: DeferralResult) -> list[Finding]:
-    """UTC inputs and inputs without a zone were merged into one window."""
-    utc = [i.path for i in result.inputs if i.timezone == "UTC"]
-    unknown = [i.path for i in result.inputs if i.timezone == "unknown"]
+    """UTC time stamps and time stamps without a zone were merged into one window (from
+    several inputs, or within one)."""
+    utc = [i.path for i in result.inputs if i.timezone in ("UTC", "mixed")]
+    unknown = [i.path for i in result.inputs if i.timezone in ("unknown", "mixed")]
     if not utc or not unknown:
         return []
+    both = sorted(set(utc) & set(unknown))
+    clocks = (f"{', '.join(both)} mixes time stamps in UTC (with a zone) and time stamps "
+              "without a zone" if both else
+              f"The times of {', '.join(utc)} are UTC, those of {', '.join(unknown)} carry "
+              "no zone")
     return [Finding(
         "deferrals.mixed_timezones", Severity.WARNING, "deferrals",
-        f"The times of {', '.join(utc)} are UTC, those of {', '.join(unknown)} carry no "
-        "zone (the logging host's local time): the window, timeline and streaks merge "
+        f"{clocks} (the logging host's local time): the window, timeline and streaks merge "
         "them as if both were UTC and may be off by that host's UTC offset.",
         "Analyse the inputs separately, or have the MTA host log zoned time stamps "
         "(rsyslog: the RSYSLOG_FileFormat template writes RFC 3339 times with the offset).",

@@ -39,12 +39,15 @@ class Clock:
         self._minutes: dict[bytes, float | None] = {}
 
     def stamp(self, stamp: bytes, stats: InputStats) -> float | None:
-        """A syslog line's stamp, classic (``Nov 24 09:13:39``) or RFC 3339; an RFC 3339
-        stamp also tells ``stats`` whether the input carries its zone."""
+        """A syslog line's stamp, classic (``Nov 24 09:13:39``) or RFC 3339; each tells
+        ``stats`` whether the input's stamps carry their zone."""
         if stamp[:1].isalpha():
+            stats.unzoned = True
             return self.syslog(stamp)
-        stats.zone_seen = True
-        stats.zoned = stamp.endswith(b"Z") or b"+" in stamp[10:] or b"-" in stamp[10:]
+        if stamp.endswith(b"Z") or b"+" in stamp[10:] or b"-" in stamp[10:]:
+            stats.zoned = True
+        else:
+            stats.unzoned = True
         return self.iso(stamp.decode("ascii", "replace"))
 
     def syslog(self, stamp: bytes) -> float | None:

@@ -63,7 +63,8 @@ def retries(r: Mapping[str, Any] | None) -> str:
     return f"{r.get('deferred_recipients')} deferred recipients: " + ", ".join(parts)
 
 
-_ZONES = {"UTC": "times UTC", "unknown": "times without a zone"}
+_ZONES = {"UTC": "times UTC", "unknown": "times without a zone",
+          "mixed": "times partly UTC, partly without a zone"}
 
 
 def inputs(body: Mapping[str, Any]) -> list[str]:

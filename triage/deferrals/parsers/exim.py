@@ -99,6 +99,8 @@ class Parser:
         if tz:
             self.stats.zoned = True
             stamp += tz.decode("ascii")
+        else:
+            self.stats.unzoned = True
         return self.clock.iso(stamp)
 
     def close(self) -> None:

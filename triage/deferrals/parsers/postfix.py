@@ -227,8 +227,9 @@ class Parser:
         """A run's minute (``b"Nov  1 00:00"``, or ``b"2025-11-01T00:00"`` and its zone)
         in seconds."""
         if minute[:1].isalpha():
+            self.stats.unzoned = True
             return self.clock.syslog(minute + b":00")
-        self.stats.zone_seen = self.stats.zoned = True  # only zoned stamps make runs
+        self.stats.zoned = True  # only zoned RFC 3339 stamps make runs
         return self.clock.zoned_minute(minute)
 
     def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
@@ -278,6 +279,7 @@ class Parser:
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
         if ts[0] > 64:
+            self.stats.unzoned = True
             seconds = self.clock.syslog(ts)
         else:  # whole seconds, as the runs read them
             seconds = self.clock.stamp(ts, self.stats)

@@ -156,7 +156,7 @@ class Parser:
         if relay is not None and relay.startswith(_LOOPBACK):
             return  # the hand-off to a local MTA (Debian's sm-msp-queue to sm-mta)
         host = self._host(relay) if relay is not None else None
-        seconds = self.clock.syslog(ts) if ts[0] > 64 else self.clock.stamp(ts, self.stats)
+        seconds = self.clock.stamp(ts, self.stats)
         delivered = dsn.startswith(b"2") if dsn else stat is not None and \
             stat.startswith(b"Sent")
         for rcpt in to.split(b","):
