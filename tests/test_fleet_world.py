@@ -9,6 +9,7 @@ end inconclusive with a finding that says why, and never stop the rest.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,10 @@ def test_every_sender_is_checked_and_bad_ones_end_inconclusive(recorded: dict[st
     assert result.code == worst == 1, result.stderr
     table = result.stdout.splitlines()
     assert table[0].split()[:3] == ["sender", "ips", "status"]
-    statuses = [row.split()[2] for row in table[2:2 + len(lines)]]
+    at = [m.start() for m in re.finditer(r"-+", table[1])][2]  # the status column
+    rows = [row for row in table[2:table.index("")] if row[at:at + 1].strip()]  # not wraps
+    assert len(rows) == len(lines) and max(map(len, table)) <= 80
+    statuses = [row[at:].split()[0] for row in rows]
     assert statuses.index("fix-sender") < statuses.index("healthy")  # worst first
     assert f"{len(lines)} senders:" in result.stdout and "Traceback" not in result.stderr
 

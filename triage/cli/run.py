@@ -119,12 +119,9 @@ def render(report: Report, spec: OutputSpec) -> str:
 
 
 def _width(spec: OutputSpec) -> int:
-    import shutil
-    import sys
+    from triage.report.layout import terminal_width
 
-    if spec.output is None and sys.stdout.isatty():
-        return max(40, min(shutil.get_terminal_size().columns, 200))
-    return 80
+    return terminal_width(to_file=spec.output is not None)
 
 
 def emit(report: Report, spec: OutputSpec) -> None:

@@ -20,6 +20,7 @@ from triage.errors import InputError
 from triage.fleet.junit import JunitWriter
 from triage.fleet.outputs import Outputs
 from triage.fleet.summary import exit_code, render
+from triage.report.layout import terminal_width
 from triage.sanitize import clean
 
 _NEEDED = ("index", "name", "status", "exit_code")
@@ -67,4 +68,4 @@ def merge(files: tuple[Path, ...], junit: Path | None) -> tuple[int, str]:
             outputs.emit(line)
     if outputs.junit is not None:
         outputs.junit.close()
-    return exit_code(outputs.rows), render(outputs.rows)
+    return exit_code(outputs.rows), render(outputs.rows, terminal_width())

@@ -27,6 +27,7 @@ from triage.fleet.junit import JunitWriter
 from triage.fleet.outputs import Outputs, open_output
 from triage.fleet.run import FleetOptions, run_fleet
 from triage.fleet.summary import exit_code, render
+from triage.report.layout import terminal_width
 from triage.runner import https_port, make_fetcher
 
 CACHE_ENTRIES = 5_000  # answers kept: the shared names stay, one sender's own leave
@@ -121,7 +122,7 @@ class Session:
                          f"from the cache, {stats.failed} failed\n")
         if stats.unreachable and senders:
             code = 3
-        return code, render(outputs.rows)
+        return code, render(outputs.rows, terminal_width())
 
 
 def _replay_clock(replay: Path | None) -> Callable[[], datetime] | None:

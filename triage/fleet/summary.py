@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tabulate import tabulate
-
+from triage.report.layout import DEFAULT_WIDTH, table
 from triage.sanitize import clean
 
 RANK = {"fix-sender": 0, "escalate": 1, "inconclusive": 2, "wait": 3, "healthy": 4}
@@ -45,18 +44,20 @@ class Row:
         return (-self.exit_code, RANK.get(self.status, 2), -self.errors, self.index)
 
 
-def render(rows: Iterable[Row]) -> str:
+def render(rows: Iterable[Row], width: int = DEFAULT_WIDTH) -> str:
+    """The table fitted to ``width`` (sender, IPs and first finding wrap), then the tally."""
     ordered = sorted(rows, key=Row.key)
-    table = tabulate(
-        [(r.name, r.ips, r.status, r.errors, r.warnings, r.first, r.exit_code) for r in ordered],
-        headers=("sender", "ips", "status", "errors", "warnings", "first finding", "exit"),
-        tablefmt="simple", disable_numparse=True)
+    lines = table(
+        ("sender", "ips", "status", "errors", "warnings", "first finding", "exit"),
+        [(r.name, r.ips, r.status, str(r.errors), str(r.warnings), r.first, str(r.exit_code))
+         for r in ordered], width, flex=(0, 1, 5), right=(3, 4, 6))
     counts: dict[str, int] = {}
     for row in ordered:
         counts[row.status] = counts.get(row.status, 0) + 1
     parts = ", ".join(f"{counts[s]} {s}" for s in sorted(counts, key=lambda s: RANK.get(s, 2)))
     worst = max((r.exit_code for r in ordered), default=0)
-    return f"{table}\n\n{len(ordered)} senders: {parts or 'none'}; exit {worst}\n"
+    body = "\n".join(lines) + "\n\n" if lines else ""
+    return f"{body}{len(ordered)} senders: {parts or 'none'}; exit {worst}\n"
 
 
 def exit_code(rows: Iterable[Row]) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from triage.sanitize import clean
 
 DEFAULT_WIDTH = 80
+_SEPARATORS = "._-@:/,"  # where a name too long for its column may break
 _GAP = 2  # tabulate's "plain" format puts two spaces between columns
 _MIN_FLEX = 10
 
@@ -37,6 +38,16 @@ def value(v: object, limit: int = 300, null: str = "-") -> str:
     return clean(str(v), limit)
 
 
+def terminal_width(to_file: bool = False) -> int:
+    """The columns to fit: the terminal's (40-200) when stdout is one, else 80."""
+    import shutil
+    import sys
+
+    if not to_file and sys.stdout.isatty():
+        return max(40, min(shutil.get_terminal_size().columns, 200))
+    return DEFAULT_WIDTH
+
+
 def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
     """``text`` as lines of at most ``width``, ``first`` before the first, ``rest`` after."""
     hang = " " * len(first) if rest is None else rest
@@ -52,9 +63,24 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
 
 
 def _cell_lines(text: str, width: int, cut: bool) -> str:
+    if cut:  # a name too long for the column breaks after a dot, dash, underscore...
+        text = " ".join(piece for token in text.split() for piece in _pieces(token, width))
     return "\n".join(
         textwrap.wrap(text, width=width, break_long_words=cut, break_on_hyphens=False) or [""]
     )
+
+
+def _pieces(token: str, width: int) -> list[str]:
+    """``token`` in parts of at most ``width``, each ending after a separator where one
+    falls in the part (``nonexistent-`` ``sender.example``), else cut at the width."""
+    out = []
+    while len(token) > width:
+        head = token[:width]
+        at = max(head.rfind(c) for c in _SEPARATORS) + 1
+        at = at if at > 0 else width
+        out.append(token[:at])
+        token = token[at:]
+    return [*out, token] if token else out
 
 
 def _natural(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
