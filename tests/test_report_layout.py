@@ -64,3 +64,13 @@ def test_the_fleet_table_fits_80_columns_worst_first() -> None:
     assert max(map(len, lines)) <= 80
     assert lines[2].startswith("a-very-long-")  # the worst sender first, its name broken
     assert "expect." in out and out.rstrip().endswith("exit 1")
+
+
+def test_a_table_too_narrow_for_columns_becomes_one_paragraph_a_row() -> None:
+    lines = table(HEADERS, ROWS, 30, flex=(0, 2))
+    assert max(map(len, lines)) <= 30
+    assert lines[0].startswith("nonexistent-sender.example —")
+    assert all(line.startswith("    ") for line in lines[1:3])  # the row's continuation
+    squashed = "".join(" ".join(lines).split())  # a name may be broken after a separator
+    assert "status:fix-sender;firstfinding:expect.dmarc_policy_at_least" in squashed
+    assert "example.org—status:healthy;firstfinding:-" in squashed

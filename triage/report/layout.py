@@ -128,8 +128,10 @@ def _stacked(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) 
     """The table as one wrapped paragraph per row, for a terminal too narrow for columns."""
     lines: list[str] = []
     for row in rows:
-        pairs = "; ".join(f"{h} {c}" for h, c in zip(headers[1:], row[1:], strict=True))
-        lines += wrap(pairs, width, f"{headers[0]} {row[0]}: ", "    ")
+        pairs = "; ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
+        text = " ".join(piece for token in f"{row[0]} — {pairs}".split()
+                        for piece in _pieces(token, max(width - 4, 8)))
+        lines += wrap(text, width, "", "    ")
     return lines
 
 
