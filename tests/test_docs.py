@@ -81,3 +81,11 @@ def test_readme_opens_with_demo_and_test_commands() -> None:
     head = readme[: readme.index(blocks[1]) + len(blocks[1])]
     assert "--offline" in head or "demo" in head
     assert "pytest" in head
+
+
+def test_every_docs_page_the_code_names_exists() -> None:
+    """A comment or message that sends a reader to docs/… names a page that is there."""
+    named = {m.group(0) for path in (ROOT / "triage").rglob("*.py")
+             for m in re.finditer(r"docs/[\w/.-]+\.md", path.read_text(encoding="utf-8"))}
+    assert named, "no docs page named in the code: the test would prove nothing"
+    assert not [n for n in sorted(named) if not (ROOT / n).is_file()]

@@ -1,7 +1,7 @@
 """Findings: the stable, machine-readable unit of everything triage reports.
 
-A finding's ``code`` is part of the public contract (docs/findings.md); its
-message may be reworded, its code never.
+A finding's ``code`` is part of the public contract (each command's page under
+docs/commands/ lists its codes); its message may be reworded, its code never.
 """
 
 from __future__ import annotations
