@@ -8,10 +8,12 @@ from pathlib import Path
 
 from triage.deferrals import analyse
 from triage.deferrals.buckets import BUCKET_LIMIT, DEFERRED, DELIVERED, Buckets
-from triage.deferrals.duration import longest, stage
+from triage.deferrals.duration import longest
+from triage.deferrals.thresholds import Thresholds
 
 T0 = 1_763_900_400.0  # a bucket boundary (divisible by 300)
 NOW = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
+stage = Thresholds().stage
 
 
 def test_a_burst_inside_one_bucket_lasts_as_long_as_the_burst() -> None:

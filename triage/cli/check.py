@@ -10,10 +10,11 @@ import click
 if TYPE_CHECKING:
     from triage.cli.run import OutputSpec
     from triage.context import RunContext
+    from triage.deferrals.thresholds import Thresholds
     from triage.dns.stack import DnsConfig
     from triage.sender import SenderResult
 
-from triage.cli.options import dns_options, output_options, snds_options
+from triage.cli.options import dns_options, output_options, snds_options, threshold_options
 
 
 @click.command("check")
@@ -38,37 +39,27 @@ from triage.cli.options import dns_options, output_options, snds_options
               help="Write the deferral timeline (rate per provider) as SVG.")
 @click.option("--brief", is_flag=True,
               help="Print only the verdict, the checks and the first step.")
-@click.option("--window", "window", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              metavar="MINUTES", help="Escalation window: Microsoft deferrals this long "
-              "without recovery mean escalate.")
-@click.option("--watch-rate", type=click.FloatRange(min=0, max=100), default=1.0,
-              show_default=True, metavar="PERCENT",
-              help="Deferral rate from which a provider is in the watch band.")
-@click.option("--act-rate", type=click.FloatRange(min=0, max=100), default=5.0,
-              show_default=True, metavar="PERCENT",
-              help="Deferral rate above which a provider is in the act band.")
+@threshold_options
 @snds_options
 @dns_options
 @output_options
 def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str | None,
             selectors: tuple[str, ...], deferrals: tuple[str, ...], message: Path | None,
             dnsbl_zones: tuple[str, ...], dnsbl_key: str | None, chart: Path | None,
-            brief: bool, window: float, watch_rate: float, act_rate: float,
+            brief: bool, thresholds: Thresholds,
             snds_key: str | None, snds_url: str | None, dns: DnsConfig,
             out: OutputSpec) -> None:
     """Check a sending DOMAIN and its IPs, read the deferrals, and say what to do:
     healthy, wait, fix-sender or escalate."""
     from dataclasses import replace
 
-    from triage.cli.run import conclude, usage_error
+    from triage.cli.run import conclude
     from triage.runner import run_dns
     from triage.sanitize import clean
     from triage.sender import SenderResult, check_sender, request
     from triage.verdict import Policy
 
-    if act_rate < watch_rate:
-        usage_error("--act-rate must not be below --watch-rate")
-    policy = Policy(watch=watch_rate / 100, act=act_rate / 100, window_minutes=window)
+    policy = Policy.of(thresholds)
     req = request(domain, ips, helo, mail_from, selectors, deferrals, message, dnsbl_zones,
                   dnsbl_key, snds_key, snds_url)
     inputs = {

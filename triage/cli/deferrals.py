@@ -9,8 +9,9 @@ import click
 
 if TYPE_CHECKING:
     from triage.cli.run import OutputSpec
+    from triage.deferrals.thresholds import Thresholds
 
-from triage.cli.options import output_options
+from triage.cli.options import output_options, threshold_options
 
 
 def _progress(path: str, done: int) -> None:
@@ -21,8 +22,9 @@ def _progress(path: str, done: int) -> None:
 
 @click.command("deferrals")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@threshold_options
 @output_options
-def command(files: tuple[str, ...], out: OutputSpec) -> None:
+def command(files: tuple[str, ...], thresholds: Thresholds, out: OutputSpec) -> None:
     """Read MTA logs or reply samples (Postfix, Exim, Sendmail, PowerMTA CSV, KumoMTA
     JSON, ESP event JSON, bare replies; .gz; - for stdin) and classify every deferral."""
     from datetime import UTC, datetime
@@ -33,7 +35,8 @@ def command(files: tuple[str, ...], out: OutputSpec) -> None:
 
     tty = sys.stderr.isatty()
     try:
-        result = analyse(list(files), datetime.now(UTC), progress=_progress if tty else None)
+        result = analyse(list(files), datetime.now(UTC), progress=_progress if tty else None,
+                         thresholds=thresholds)
     except InputUnreadable as exc:
         usage_error(clean(str(exc)))
     if tty:

@@ -120,3 +120,36 @@ def snds_options(func: F) -> F:
     for option in reversed(options):
         decorated = option(decorated)
     return decorated  # type: ignore[no-any-return]
+
+
+def threshold_options(func: F) -> F:
+    """``--window``, ``--watch-rate`` and ``--act-rate``: the numbers the deferral tables,
+    findings, streaks and the verdict judge by, handed over as one ``thresholds``."""
+    options = [
+        click.option("--window", "window", type=click.FloatRange(min=1), default=60.0,
+                     show_default=True, metavar="MINUTES",
+                     help="Escalation window: deferrals this long without recovery mean "
+                          "escalate."),
+        click.option("--watch-rate", type=click.FloatRange(min=0, max=100), default=1.0,
+                     show_default=True, metavar="PERCENT",
+                     help="Deferral rate from which a provider is in the watch band."),
+        click.option("--act-rate", type=click.FloatRange(min=0, max=100), default=5.0,
+                     show_default=True, metavar="PERCENT",
+                     help="Deferral rate above which a provider is in the act band."),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, window: float, watch_rate: float, act_rate: float,
+                **kwargs: Any) -> Any:
+        from triage.cli.run import usage_error
+        from triage.deferrals.thresholds import Thresholds
+
+        if act_rate < watch_rate:
+            usage_error("--act-rate must not be below --watch-rate")
+        return func(*args, thresholds=Thresholds(watch_rate / 100, act_rate / 100, window),
+                    **kwargs)
+
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]

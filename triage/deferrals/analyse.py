@@ -20,6 +20,7 @@ from triage.deferrals.timeparse import Clock
 
 if TYPE_CHECKING:
     from triage.deferrals.result import DeferralResult
+    from triage.deferrals.thresholds import Thresholds
 
 Progress = Callable[[str, int], None]
 
@@ -27,10 +28,12 @@ Progress = Callable[[str, int], None]
 def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = None,
             progress: Progress | None = None,
             classifier: Classifier | None = None, block: int = source.BLOCK,
-            split: int = workers.SPLIT) -> DeferralResult:
+            split: int = workers.SPLIT,
+            thresholds: Thresholds | None = None) -> DeferralResult:
     """Analyse MTA logs or reply samples (format detected per file); ``block`` is the
     read size (tests use tiny ones to prove that chunking never changes a result);
-    a Postfix log of ``split`` bytes or more is read by two processes (workers.py)."""
+    a Postfix log of ``split`` bytes or more is read by two processes (workers.py);
+    ``thresholds`` are the bands and escalation window to judge by (the defaults)."""
     streams = [(path, source.open_input(path, stdin)) for path in paths]
     agg = Aggregator(classifier or Classifier())
     clock = Clock(now)
@@ -47,7 +50,7 @@ def analyse(paths: Sequence[str], now: datetime, *, stdin: BinaryIO | None = Non
     agg.inputs = [stats[i] for i in range(len(paths))]  # reported in the order given
     from triage.deferrals.summary import build  # see _read
 
-    return build(agg)
+    return build(agg, thresholds)
 
 
 def _read(path: str, stream: BinaryIO, agg: Aggregator, clock: Clock, reader: _Reader,

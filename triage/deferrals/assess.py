@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from triage.deferrals.duration import ESCALATE_MINUTES, spoken
+from triage.deferrals.duration import spoken
 from triage.deferrals.mtas import mtas_of
 from triage.deferrals.result import CodeRow, DeferralResult
 from triage.deferrals.rules import RuleTable
+from triage.deferrals.thresholds import Thresholds
 from triage.findings import Finding, Severity
 
 CHECK = "deferrals"
@@ -61,15 +62,17 @@ def _to(provider: str, deferred: bool = False) -> Callable[[CodeRow], bool]:
     return lambda c: c.provider == provider and (bool(c.deferred) or not deferred)
 
 
-def assess(result: DeferralResult, rules: RuleTable,
-           unparsed_samples: Sequence[str] = ()) -> tuple[Finding, ...]:
+def assess(result: DeferralResult, rules: RuleTable, unparsed_samples: Sequence[str] = (),
+           thresholds: Thresholds | None = None) -> tuple[Finding, ...]:
     """The findings of ``result`` (whose own ``findings`` are not read); ``rules`` gives
-    the classes' findings and fixes, ``unparsed_samples`` the sanitized unparsed lines."""
+    the classes' findings and fixes, ``unparsed_samples`` the sanitized unparsed lines,
+    ``thresholds`` the bands and the escalation window the result was judged by."""
+    thresholds = thresholds or Thresholds()
     findings: list[Finding] = []
     findings.extend(_unrecognised(result, unparsed_samples))
     findings.extend(_class_findings(result, rules))
-    findings.extend(_rate_findings(result))
-    findings.extend(_sustained(result))
+    findings.extend(_rate_findings(result, thresholds))
+    findings.extend(_sustained(result, thresholds))
     findings.extend(_will_not_clear(result))
     n = result.totals.unparsed_lines
     if n:
@@ -146,19 +149,19 @@ def _capacity(result: DeferralResult) -> tuple[Severity, dict[str, Any]]:
                       "rate": None if rate is None else round(rate, 6), "band": band}
 
 
-def _rate_findings(result: DeferralResult) -> list[Finding]:
+def _rate_findings(result: DeferralResult, thresholds: Thresholds) -> list[Finding]:
     out = []
     for provider, p in result.by_provider.items():
         if p.band not in ("watch", "act") or p.deferral_rate is None:
             continue
         act = p.band == "act"
-        pct = round(100 * p.deferral_rate, 2)
+        pct = f"{100 * p.deferral_rate:.2f}"
         out.append(Finding(
             "deferrals.rate_act" if act else "deferrals.rate_watch",
             Severity.WARNING if act else Severity.INFO, CHECK,
             f"{pct} % of attempts to {provider} were deferred "
             f"({p.deferred} of {p.attempts}): {'act now' if act else 'watch'} band "
-            "(under 1 % normal, 1-5 % watch, over 5 % act).",
+            f"({thresholds.bands_text()}).",
             "Group the deferrals by sending IP, receiving host and time (see scope and "
             "timeline); apply rate control to this provider (lower concurrency and message "
             "rate, backoff with jitter). Keep 4xx mail queued: never suppress on a 4xx.",
@@ -170,16 +173,17 @@ def _rate_findings(result: DeferralResult) -> list[Finding]:
     return out
 
 
-def _sustained(result: DeferralResult) -> list[Finding]:
+def _sustained(result: DeferralResult, thresholds: Thresholds) -> list[Finding]:
     out = []
     for provider, p in result.by_provider.items():
         streak = p.streak
-        if not streak or streak.recovered or streak.minutes < ESCALATE_MINUTES:
+        window = thresholds.window_minutes
+        if not streak or streak.recovered or streak.minutes < window:
             continue
         out.append(Finding(
             "deferrals.sustained", Severity.WARNING, CHECK,
             f"Deferrals to {provider} have gone on for {spoken(streak.minutes)} without "
-            "recovery: past the 60-minute escalation window.",
+            f"recovery: past the {window:g}-minute escalation window.",
             "Escalate with evidence: the full replies with receiving host, token and UTC "
             "time stamps below, the affected sending IPs and volume, SPF/DKIM/DMARC pass "
             "evidence and queue data (depth, retry timing, deferral rate). Keep retries "

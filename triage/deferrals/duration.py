@@ -1,8 +1,9 @@
 """How long deferrals to one provider went on without recovery (the escalation clock).
 
-Policy (microsoft-deferral-playbook.md §2): 0-15 min monitor, 15-60 min tune retries,
-60+ min escalate. A streak is a run of time buckets whose deferral rate is above the normal
-band (1 %); it ends at a bucket where the provider took mail in the normal band again
+Policy (microsoft-deferral-playbook.md §2; the numbers in thresholds.py): 0-15 min
+monitor, 15-60 min tune retries, 60+ min escalate. A streak is a run of time buckets whose
+deferral rate is out of the normal band (1 % or more, or the ``--watch-rate`` given); it
+ends at a bucket where the provider took mail in the normal band again
 ("recovery"); buckets without any attempt neither extend nor end it. Its length runs
 from the first deferral of its first bucket to the last deferral of its last bucket. A
 streak still open at the end of the input has recovered when the provider took a
@@ -15,10 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from triage.deferrals.buckets import DEFERRED, Buckets
-
-NORMAL = 0.01
-MONITOR_MINUTES = 15
-ESCALATE_MINUTES = 60
+from triage.deferrals.thresholds import Thresholds
 
 
 @dataclass(frozen=True)
@@ -46,17 +44,9 @@ def spoken(minutes: object) -> str:
     return f"{days} days {hours} h" if hours else f"{days} days"
 
 
-def stage(minutes: float) -> str:
-    if minutes >= ESCALATE_MINUTES:
-        return "escalate"
-    if minutes >= MONITOR_MINUTES:
-        return "tune-retries"
-    return "monitor"
-
-
-def longest(buckets: Buckets, provider: str) -> Streak | None:
+def longest(buckets: Buckets, provider: str, watch: float = Thresholds.watch) -> Streak | None:
     """The longest streak for ``provider`` (ties: the latest), from its first deferral to
-    its last one."""
+    its last one; a bucket is in a streak at a deferral rate of ``watch`` or more."""
     rows = sorted((index, row) for (name, index), row in buckets.counts.items()
                   if name == provider)
     best: Streak | None = None
@@ -66,7 +56,7 @@ def longest(buckets: Buckets, provider: str) -> Streak | None:
         attempts, deferred = row[0], row[DEFERRED]
         if not attempts:
             continue
-        if deferred and deferred / attempts >= NORMAL:
+        if deferred and deferred / attempts >= watch:
             t = float(index * buckets.width)
             first, last = buckets.deferred_span.get((provider, index), (t, t))
             start = first if start is None else start

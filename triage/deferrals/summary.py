@@ -1,9 +1,9 @@
-"""From the run's counters to a ``DeferralResult``: ``build(agg)``.
+"""From the run's counters to a ``DeferralResult``: ``build(agg, thresholds)``.
 
 Policy: a deferral rate is deferred / attempts, in the normal band under 1 %, watch to
-5 %, act above; scope tables keep the 20 most affected rows; the timeline's buckets are
-widened to at most about 96. Sanitizing happens here: every log-sourced string is
-cleaned.
+5 %, act above (thresholds.py: the defaults, or the numbers given); scope tables keep
+the 20 most affected rows; the timeline's buckets are widened to at most about 96.
+Sanitizing happens here: every log-sourced string is cleaned.
 
 Time zones: each input keeps its own (``inputs[].timezone``): ``UTC`` when its stamps
 carried a zone or were epoch seconds (converted to UTC as read), ``unknown`` when they
@@ -30,7 +30,7 @@ from triage.deferrals.aggregate import (
     InputStats,
 )
 from triage.deferrals.assess import assess
-from triage.deferrals.duration import longest, stage
+from triage.deferrals.duration import longest
 from triage.deferrals.result import (
     CodeRow,
     DeferralResult,
@@ -48,11 +48,11 @@ from triage.deferrals.result import (
     Window,
 )
 from triage.deferrals.rules import CLASSES, PROVIDERS
+from triage.deferrals.thresholds import Thresholds
 from triage.deferrals.timeparse import render
 from triage.findings import Finding, Severity
 from triage.sanitize import clean
 
-WATCH, ACT = 0.01, 0.05
 SCOPE_TOP = 20
 _WIDTHS = (300, 900, 1800, 3600, 7200, 21600, 43200, 86400, 604800)
 _TIMELINE_MAX = 96
@@ -60,20 +60,15 @@ _TIMELESS = ("bare", "unknown", "empty")  # formats whose lines carry no time st
 Stamp = Callable[[float | None], str | None]
 
 
-def band(rate: float | None) -> str | None:
-    if rate is None:
-        return None
-    return "act" if rate > ACT else "watch" if rate >= WATCH else "normal"
-
-
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 6) if whole else None
 
 
-def build(agg: Aggregator) -> DeferralResult:
-    """The result with its findings."""
-    result = summarise(agg)
-    findings = assess(result, agg.classifier.rules, tuple(agg.unparsed_samples))
+def build(agg: Aggregator, thresholds: Thresholds | None = None) -> DeferralResult:
+    """The result with its findings, judged by ``thresholds`` (the playbook's defaults)."""
+    thresholds = thresholds or Thresholds()
+    result = summarise(agg, thresholds)
+    findings = assess(result, agg.classifier.rules, tuple(agg.unparsed_samples), thresholds)
     return replace(result, findings=(*_input_errors(result), *_mixed_zones(result),
                                      *findings))
 
@@ -88,7 +83,7 @@ def timezone(stats: InputStats) -> str | None:
     return "unknown"
 
 
-def summarise(agg: Aggregator) -> DeferralResult:
+def summarise(agg: Aggregator, thresholds: Thresholds) -> DeferralResult:
     """The result's fields, without findings."""
     zones = {timezone(i) for i in agg.inputs} - {None}
     zoned = zones == {"UTC"}
@@ -106,7 +101,7 @@ def summarise(agg: Aggregator) -> DeferralResult:
         totals=Totals(t["attempts"], t["delivered"], t["deferred"], t["bounced"],
                       t["relogs"], t["unparsed_lines"], t["expired"]),
         by_class={c: agg.classes[c] for c in CLASSES if agg.classes[c]},
-        by_provider=_providers(agg, ts),
+        by_provider=_providers(agg, ts, thresholds),
         codes=_codes(agg, ts),
         window=Window(ts(agg.first), ts(agg.last), minutes, _window_zone(zones)),
         scope=_scope(agg),
@@ -164,7 +159,7 @@ def _retries(counts: Counter[str], pending: int, untracked: int | None = None) -
                    counts["later_bounced"], pending, untracked)
 
 
-def _providers(agg: Aggregator, ts: Stamp) -> dict[str, ProviderStats]:
+def _providers(agg: Aggregator, ts: Stamp, thresholds: Thresholds) -> dict[str, ProviderStats]:
     out: dict[str, ProviderStats] = {}
     pending = Counter(agg.pending.values())
     for provider in PROVIDERS:
@@ -173,16 +168,16 @@ def _providers(agg: Aggregator, ts: Stamp) -> dict[str, ProviderStats]:
             continue
         rate = _rate(row[DEFERRED], row[0])
         span = agg.provider_span.get(provider)
-        streak = longest(agg.timeline, provider)
+        streak = longest(agg.timeline, provider, thresholds.watch)
         out[provider] = ProviderStats(
             name=provider, attempts=row[0], delivered=row[DELIVERED],
             deferred=row[DEFERRED], bounced=row[BOUNCED], deferral_rate=rate,
-            band=band(rate), first_seen=ts(span[0]) if span else None,
+            band=thresholds.band(rate), first_seen=ts(span[0]) if span else None,
             last_seen=ts(span[1]) if span else None,
             minutes=round((span[1] - span[0]) / 60, 1) if span else None,
             streak=None if streak is None else StreakInfo(
                 ts(streak.start), ts(streak.end), streak.minutes, streak.recovered,
-                stage(streak.minutes)),
+                thresholds.stage(streak.minutes)),
             retries=_retries(agg.provider_retry.get(provider, Counter()), pending[provider]),
         )
     return out

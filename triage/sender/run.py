@@ -51,7 +51,7 @@ async def check_sender(ctx: RunContext, req: SenderRequest, policy: Policy | Non
     rdns = [start(_rdns(ctx, ip, req.helo)) for ip in req.ips]
     dnsbl = [start(run_dnsbl(ctx, dnsbl_request(str(ip), req.dnsbl_zones, req.dnsbl_key)))
              for ip in req.ips]
-    logs = start(_deferrals(ctx, req)) if req.deferrals else None
+    logs = start(_deferrals(ctx, req, policy)) if req.deferrals else None
     posture = start(_posture(ctx, req))
     snds = start(_snds(ctx, req, rdns[0])) if req.snds is not None else None
     await asyncio.sleep(0)  # every first query is out: read the verdict's texts meanwhile
@@ -139,7 +139,8 @@ def _signing_domains(domain: str, dkim: DkimResult) -> tuple[str, ...]:
     return ()
 
 
-async def _deferrals(ctx: RunContext, req: SenderRequest) -> DeferralResult:
+async def _deferrals(ctx: RunContext, req: SenderRequest, policy: Policy) -> DeferralResult:
     from triage.deferrals import analyse
 
-    return await asyncio.to_thread(analyse, list(req.deferrals), ctx.now())
+    return await asyncio.to_thread(analyse, list(req.deferrals), ctx.now(),
+                                   thresholds=policy.thresholds())

@@ -10,15 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from triage.deferrals.thresholds import Thresholds
+
 MICROSOFT = ("microsoft-365", "outlook.com")
 
 
 @dataclass(frozen=True)
 class Policy:
-    watch: float = 0.01
-    act: float = 0.05
-    window_minutes: float = 60.0
+    watch: float = Thresholds.watch
+    act: float = Thresholds.act
+    window_minutes: float = Thresholds.window_minutes
     dominance: float = 0.5
+
+    @classmethod
+    def of(cls, thresholds: Thresholds) -> Policy:
+        """The verdict's numbers from the ones the deferrals were judged by."""
+        return cls(watch=thresholds.watch, act=thresholds.act,
+                   window_minutes=thresholds.window_minutes)
+
+    def thresholds(self) -> Thresholds:
+        """These numbers for the deferral analysis, so its bands, streaks and findings
+        say what the verdict says."""
+        return Thresholds(self.watch, self.act, self.window_minutes)
 
     def band(self, rate: float | None) -> str:
         if rate is None or rate < self.watch:

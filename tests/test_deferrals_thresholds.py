@@ -1,0 +1,99 @@
+"""--watch-rate, --act-rate and --window are the deferral analysis's numbers too: the
+bands in the tables, the rate findings and their wording, the streaks and their stage,
+``deferrals.sustained``, and, in ``check``, the verdict, all say the same thing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from triage.cli import cli
+from triage.deferrals.thresholds import Thresholds
+
+ROOT = Path(__file__).parent.parent
+SUSTAINED = str(ROOT / "fixtures" / "logs" / "m365-sustained" / "maillog")
+DEMO_LOG = str(ROOT / "fixtures" / "demo" / "logs" / "maillog")
+OFFLINE = ["--offline", *[a for p in sorted((ROOT / "fixtures" / "demo").glob("*.zone"))
+                          + sorted((ROOT / "fixtures" / "dnsbl").glob("*.zone"))
+                          for a in ("--zone", str(p))]]
+
+
+def deferrals(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["deferrals", *args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output[-400:]
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def codes(report: dict[str, Any]) -> list[str]:
+    return [f["code"] for f in report["findings"]]
+
+
+def test_the_defaults_are_the_playbooks() -> None:
+    t = Thresholds()
+    assert (t.watch, t.act, t.window_minutes) == (0.01, 0.05, 60.0)
+    assert [t.band(r) for r in (None, 0.0099, 0.01, 0.05, 0.0501)] == [
+        None, "normal", "watch", "watch", "act"]
+    assert [t.stage(m) for m in (14.9, 15, 59.9, 60)] == [
+        "monitor", "tune-retries", "tune-retries", "escalate"]
+    assert t.bands_text() == "under 1 % normal, 1-5 % watch, over 5 % act"
+
+
+def test_a_longer_window_keeps_a_72_minute_streak_short_of_escalation() -> None:
+    default = deferrals(SUSTAINED)
+    streak = default["by_provider"]["microsoft-365"]["streak"]
+    assert streak["minutes"] > 60 and streak["stage"] == "escalate"
+    assert "deferrals.sustained" in codes(default)
+    longer = deferrals(SUSTAINED, "--window", "120")
+    assert longer["by_provider"]["microsoft-365"]["streak"]["stage"] == "tune-retries"
+    assert "deferrals.sustained" not in codes(longer)
+    shorter = deferrals(SUSTAINED, "--window", "30")
+    sustained = [f for f in shorter["findings"] if f["code"] == "deferrals.sustained"]
+    assert sustained and "past the 30-minute escalation window" in sustained[0]["message"]
+
+
+def test_the_bands_and_their_wording_follow_the_rates_given() -> None:
+    default = deferrals(DEMO_LOG)  # Microsoft 365: 15 of 67 deferred, 22.39 %
+    assert default["by_provider"]["microsoft-365"]["band"] == "act"
+    wide = deferrals(DEMO_LOG, "--watch-rate", "10", "--act-rate", "30")
+    assert wide["by_provider"]["microsoft-365"]["band"] == "watch"
+    watch = [f for f in wide["findings"] if f["code"] == "deferrals.rate_watch"]
+    assert "deferrals.rate_act" not in codes(wide) and len(watch) == 1
+    assert watch[0]["message"].startswith("22.39 % of attempts to microsoft-365")
+    assert "(under 10 % normal, 10-30 % watch, over 30 % act)" in watch[0]["message"]
+    calm = deferrals(DEMO_LOG, "--watch-rate", "25", "--act-rate", "50")
+    assert calm["by_provider"]["microsoft-365"]["band"] == "normal"
+    # the 0.7 minutes are one 5-minute bucket at 22.4 %: under 25 %, no streak
+    assert calm["by_provider"]["microsoft-365"]["streak"] is None
+    assert not {"deferrals.rate_watch", "deferrals.rate_act"} & set(codes(calm))
+
+
+def test_act_below_watch_is_exit_2_with_one_line() -> None:
+    result = CliRunner().invoke(cli, ["deferrals", DEMO_LOG, "--watch-rate", "5",
+                                      "--act-rate", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "triage: --act-rate must not be below --watch-rate"]
+
+
+@pytest.mark.parametrize("rates", [(), ("--watch-rate", "10", "--act-rate", "30"),
+                                   ("--watch-rate", "25", "--act-rate", "50")])
+def test_check_reports_the_bands_its_verdict_used(rates: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, ["check", "example.com", "--ip", "192.0.2.10", *OFFLINE,
+                                      "--deferrals", DEMO_LOG, *rates, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output[-400:]
+    r = json.loads(result.stdout)
+    band = r["deferrals"]["by_provider"]["microsoft-365"]["band"]
+    expected = {(): "act", ("--watch-rate", "10", "--act-rate", "30"): "watch"}.get(
+        rates, "normal")
+    assert band == expected
+    rate_codes = {f["code"] for f in r["findings"]} & {"deferrals.rate_watch",
+                                                        "deferrals.rate_act"}
+    assert rate_codes == ({"deferrals.rate_" + band} if band != "normal" else set())
+    # a rate finding the verdict names is one the report has
+    named = {c for c in r["verdict"]["reasons"] if c.startswith("deferrals.rate_")}
+    assert named <= rate_codes
