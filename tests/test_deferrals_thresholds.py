@@ -97,3 +97,13 @@ def test_check_reports_the_bands_its_verdict_used(rates: tuple[str, ...]) -> Non
     # a rate finding the verdict names is one the report has
     named = {c for c in r["verdict"]["reasons"] if c.startswith("deferrals.rate_")}
     assert named <= rate_codes
+
+
+def test_the_healthy_step_names_the_bands_given() -> None:
+    result = CliRunner().invoke(cli, ["check", "example.org", "--ip", "192.0.2.20", *OFFLINE,
+                                      "--watch-rate", "2", "--act-rate", "8",
+                                      "--format", "json"])
+    r = json.loads(result.stdout)
+    assert r["verdict"]["action"] == "healthy"
+    assert any("under 2 %" in s and "2-8 % is the watch band, over 8 %" in s
+               for s in r["verdict"]["steps"]), r["verdict"]["steps"]

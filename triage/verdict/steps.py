@@ -100,7 +100,8 @@ def plan(rule: Rule, match: Match, signals: Signals, policy: Policy, texts: Text
     elif rule.id == "wait.inconclusive":
         out.append(s["rerun"])
     else:
-        out.append(s["monitor"])
+        out.append(s["monitor"].format(watch=f"{100 * policy.watch:g}",
+                                       act=f"{100 * policy.act:g}"))
     return list(dict.fromkeys(step.strip() for step in out if step.strip()))
 
 
