@@ -141,9 +141,15 @@ def threshold_options(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, window: float, watch_rate: float, act_rate: float,
                 **kwargs: Any) -> Any:
+        import math
+
         from triage.cli.run import usage_error
         from triage.deferrals.thresholds import Thresholds
 
+        for name, number in (("--window", window), ("--watch-rate", watch_rate),
+                             ("--act-rate", act_rate)):
+            if not math.isfinite(number):  # click's range lets nan and inf through
+                usage_error(f"{name} must be a finite number, not {number}")
         if act_rate < watch_rate:
             usage_error("--act-rate must not be below --watch-rate")
         return func(*args, thresholds=Thresholds(watch_rate / 100, act_rate / 100, window),
