@@ -107,15 +107,3 @@ def test_the_healthy_step_names_the_bands_given() -> None:
     assert r["verdict"]["action"] == "healthy"
     assert any("under 2 %" in s and "2-8 % is the watch band, over 8 %" in s
                for s in r["verdict"]["steps"]), r["verdict"]["steps"]
-
-
-@pytest.mark.parametrize("args", [["--watch-rate", "nan"], ["--act-rate", "inf"],
-                                  ["--window", "inf"], ["--window", "nan"]])
-@pytest.mark.parametrize("command", ["deferrals", "check"])
-def test_a_number_that_is_not_finite_is_exit_2(command: str, args: list[str]) -> None:
-    head = ["deferrals", DEMO_LOG] if command == "deferrals" else [
-        "check", "example.com", "--ip", "192.0.2.10", *OFFLINE]
-    result = CliRunner().invoke(cli, [*head, *args])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("triage: ") and args[0] in lines[0]

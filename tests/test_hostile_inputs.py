@@ -71,3 +71,34 @@ def test_a_full_device_is_exit_3_and_one_line(tmp_path: Path, fmt: str, to: str)
         assert done.stdout == ""
     assert done.returncode == 3, done.stderr
     assert done.stderr.startswith("triage: cannot write") and done.stderr.count("\n") == 1
+
+
+def _float_options() -> list[tuple[str, str]]:
+    import click
+
+    from triage.cli import COMMANDS, cli
+
+    out = []
+    for name in sorted(COMMANDS):
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None
+        out += [(name, p.opts[0]) for p in command.params
+                if isinstance(p, click.Option) and isinstance(p.type, click.FloatRange)]
+    return out
+
+
+@pytest.mark.parametrize("number", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize(("command", "option"), _float_options())
+def test_a_number_option_refuses_nan_and_inf_in_one_line(command: str, option: str,
+                                                         number: str) -> None:
+    """click's FloatRange compares nan and inf false against its bounds and lets them in
+    (a nan --timeout, a nan --watch-rate): every number option refuses them, exit 2."""
+    args = {"check": ["example.com", "--ip", "192.0.2.10"], "deferrals": ["-"],
+            "fleet": ["fleet.toml"], "explain": ["451 4.7.500"], "merge": ["a.jsonl"],
+            "rdns": ["192.0.2.10"], "dnsbl": ["192.0.2.10"], "snds": ["192.0.2.10"]}
+    offline = ["--offline"] if command not in ("deferrals", "explain", "merge") else []
+    result = CliRunner().invoke(cli, [command, *args.get(command, ["example.com"]),
+                                      option, number, *offline])
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0] and "Traceback" not in result.output

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from triage.cli.options import dns_options
+from triage.cli.options import Finite, dns_options
 
 if TYPE_CHECKING:
     from triage.dns.stack import DnsConfig
@@ -47,9 +47,9 @@ def shard_of(senders: tuple[SenderSpec, ...], k: int, n: int) -> list[SenderSpec
               show_default=True, metavar="N", help="DNS queries in flight at once, fleet-wide.")
 @click.option("--concurrency", type=click.IntRange(min=1, max=1000), default=32,
               show_default=True, metavar="N", help="Senders checked at once.")
-@click.option("--dnsbl-rate", type=click.FloatRange(min=0), default=50.0, show_default=True,
+@click.option("--dnsbl-rate", type=Finite(min=0), default=50.0, show_default=True,
               metavar="QPS", help="Queries per second per DNSBL zone (0: no cap).")
-@click.option("--sender-timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+@click.option("--sender-timeout", type=Finite(min=0.1), metavar="SECONDS",
               help="Time one sender may take; default: the run deadline of one check.")
 @click.option("--record", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write every DNS answer of the run to this text cassette.")

@@ -17,6 +17,22 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Finite(click.FloatRange):
+    """A float range that also refuses nan and inf, which compare false with any bound
+    and so pass a plain ``FloatRange``."""
+
+    name = "finite float range"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{number} is not a finite number.", param, ctx)
+        return number
+
+
 def dns_options(func: F) -> F:
     options = [
         click.option(
@@ -39,7 +55,7 @@ def dns_options(func: F) -> F:
         ),
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0.01, max=300),
+            type=Finite(min=0.01, max=300),
             default=5.0,
             show_default=True,
             metavar="SECONDS",
@@ -126,14 +142,14 @@ def threshold_options(func: F) -> F:
     """``--window``, ``--watch-rate`` and ``--act-rate``: the numbers the deferral tables,
     findings, streaks and the verdict judge by, handed over as one ``thresholds``."""
     options = [
-        click.option("--window", "window", type=click.FloatRange(min=1), default=60.0,
+        click.option("--window", "window", type=Finite(min=1), default=60.0,
                      show_default=True, metavar="MINUTES",
                      help="Escalation window: deferrals this long without recovery mean "
                           "escalate."),
-        click.option("--watch-rate", type=click.FloatRange(min=0, max=100), default=1.0,
+        click.option("--watch-rate", type=Finite(min=0, max=100), default=1.0,
                      show_default=True, metavar="PERCENT",
                      help="Deferral rate from which a provider is in the watch band."),
-        click.option("--act-rate", type=click.FloatRange(min=0, max=100), default=5.0,
+        click.option("--act-rate", type=Finite(min=0, max=100), default=5.0,
                      show_default=True, metavar="PERCENT",
                      help="Deferral rate above which a provider is in the act band."),
     ]
@@ -141,15 +157,9 @@ def threshold_options(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, window: float, watch_rate: float, act_rate: float,
                 **kwargs: Any) -> Any:
-        import math
-
         from triage.cli.run import usage_error
         from triage.deferrals.thresholds import Thresholds
 
-        for name, number in (("--window", window), ("--watch-rate", watch_rate),
-                             ("--act-rate", act_rate)):
-            if not math.isfinite(number):  # click's range lets nan and inf through
-                usage_error(f"{name} must be a finite number, not {number}")
         if act_rate < watch_rate:
             usage_error("--act-rate must not be below --watch-rate")
         return func(*args, thresholds=Thresholds(watch_rate / 100, act_rate / 100, window),
