@@ -60,6 +60,8 @@ def test_the_bands_and_their_wording_follow_the_rates_given() -> None:
     default = deferrals(DEMO_LOG)  # Microsoft 365: 15 of 67 deferred, 22.39 %
     assert default["by_provider"]["microsoft-365"]["band"] == "act"
     wide = deferrals(DEMO_LOG, "--watch-rate", "10", "--act-rate", "30")
+    assert wide["input"]["thresholds"] == {"watch_rate": 10, "act_rate": 30,
+                                           "window_minutes": 60}  # what it was judged by
     assert wide["by_provider"]["microsoft-365"]["band"] == "watch"
     watch = [f for f in wide["findings"] if f["code"] == "deferrals.rate_watch"]
     assert "deferrals.rate_act" not in codes(wide) and len(watch) == 1
@@ -87,6 +89,10 @@ def test_check_reports_the_bands_its_verdict_used(rates: tuple[str, ...]) -> Non
                                       "--deferrals", DEMO_LOG, *rates, "--format", "json"])
     assert result.exit_code in (0, 1), result.output[-400:]
     r = json.loads(result.stdout)
+    given = dict(zip(rates[::2], map(float, rates[1::2]), strict=True))
+    assert r["input"]["thresholds"] == {"watch_rate": given.get("--watch-rate", 1.0),
+                                        "act_rate": given.get("--act-rate", 5.0),
+                                        "window_minutes": 60.0}
     band = r["deferrals"]["by_provider"]["microsoft-365"]["band"]
     expected = {(): "act", ("--watch-rate", "10", "--act-rate", "30"): "watch"}.get(
         rates, "normal")

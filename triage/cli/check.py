@@ -69,6 +69,7 @@ def command(domain: str, ips: tuple[str, ...], helo: str | None, mail_from: str 
         "message": clean(req.message_path, 500) if req.message_path else None,
         "dnsbl": list(req.dnsbl_zones), "dnsbl_key": req.dnsbl_key is not None,
         "snds_url": req.snds.base if req.snds is not None else None,
+        "thresholds": thresholds.to_dict(),
     }
 
     async def job(ctx: RunContext) -> SenderResult:

@@ -41,4 +41,5 @@ def command(files: tuple[str, ...], thresholds: Thresholds, out: OutputSpec) -> 
         usage_error(clean(str(exc)))
     if tty:
         click.echo("\r\x1b[K", err=True, nl=False)
-    run_offline_command("deferrals", {"files": [clean(f, 500) for f in files]}, result, out)
+    run_offline_command("deferrals", {"files": [clean(f, 500) for f in files],
+                                      "thresholds": thresholds.to_dict()}, result, out)

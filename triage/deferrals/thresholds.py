@@ -31,6 +31,11 @@ class Thresholds:
             return "tune-retries"
         return "monitor"
 
+    def to_dict(self) -> dict[str, float]:
+        """As the options take them (rates in percent), for a report's ``input``."""
+        return {"watch_rate": round(100 * self.watch, 6), "act_rate": round(100 * self.act, 6),
+                "window_minutes": self.window_minutes}
+
     def bands_text(self) -> str:
         """``under 1 % normal, 1-5 % watch, over 5 % act`` for these numbers."""
         watch, act = f"{100 * self.watch:g}", f"{100 * self.act:g}"
