@@ -113,3 +113,18 @@ def test_the_healthy_step_names_the_bands_given() -> None:
     assert r["verdict"]["action"] == "healthy"
     assert any("under 2 %" in s and "2-8 % is the watch band, over 8 %" in s
                for s in r["verdict"]["steps"]), r["verdict"]["steps"]
+
+
+def test_check_text_and_package_say_when_the_run_set_its_own_bands(tmp_path: Path) -> None:
+    head = ["check", "example.com", "--ip", "192.0.2.10", *OFFLINE, "--deferrals", DEMO_LOG]
+    default = CliRunner().invoke(cli, head).stdout
+    assert "Bands:" not in default  # the playbook's: nothing to say
+    text = CliRunner().invoke(cli, [*head, "--watch-rate", "10", "--act-rate", "30",
+                                    "--window", "90"]).stdout
+    bands = "  Bands:  under 10 % normal, 10-30 % watch, over 30 % act; escalation window"
+    assert bands in text and "90.0 min (set for this run)" in text
+    out = tmp_path / "package.md"
+    CliRunner().invoke(cli, [*head, "--act-rate", "30", "--format", "markdown",
+                             "--output", str(out)])
+    assert ("- Bands: under 1 % normal, 1-30 % watch, over 30 % act; escalation window "
+            "60.0 min (set for this run)") in out.read_text(encoding="utf-8")

@@ -84,3 +84,20 @@ def inputs(body: Mapping[str, Any]) -> list[str]:
 def unparsed(body: Mapping[str, Any]) -> list[str]:
     """The sanitized samples of lines that were not understood."""
     return [clean(str(s), 300) for s in body.get("unparsed_samples") or []]
+
+
+_DEFAULT_BANDS = {"watch_rate": 1.0, "act_rate": 5.0, "window_minutes": 60.0}
+
+
+def bands(thresholds: object) -> str | None:
+    """The bands and window a report was judged by, when the run set its own (a report
+    read later must not be taken for the playbook's 1 % / 5 % / 60 min); None for those."""
+    if not isinstance(thresholds, Mapping) or thresholds == _DEFAULT_BANDS:
+        return None
+    try:
+        watch, act = f"{float(thresholds['watch_rate']):g}", f"{float(thresholds['act_rate']):g}"
+        window = duration(float(thresholds["window_minutes"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (f"under {watch} % normal, {watch}-{act} % watch, over {act} % act; "
+            f"escalation window {window} (set for this run)")

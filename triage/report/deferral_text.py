@@ -42,13 +42,16 @@ def _code_rows(codes: Sequence[Mapping[str, Any]]) -> list[list[str]]:
 
 
 def deferral_lines(body: Mapping[str, Any] | None, width: int, *,
-                   codes_table: bool = True) -> list[str]:
+                   codes_table: bool = True, thresholds: object = None) -> list[str]:
     if body is None:
         return ["Deferrals: not checked (no --deferrals file)."]
     lines = ["Deferrals:"]
     lines += wrap("; ".join(words.inputs(body)) or "-", width, "  Inputs: ")
     lines += wrap(words.window(body.get("window")), width, "  Window: ")
     lines += wrap(words.totals(body.get("totals") or {}), width, "  Totals: ")
+    judged = words.bands(thresholds)
+    if judged:  # the run set its own bands: a reader must not assume the playbook's
+        lines += wrap(judged, width, "  Bands:  ", "          ")
     if body.get("by_provider"):
         lines += ["", *providers_lines(body["by_provider"], width)]
     lines += ["", *retries_lines(body, width)]

@@ -145,7 +145,9 @@ def section(report: Mapping[str, Any]) -> list[str]:
         return [*lines, "Not checked (no deferral sample was given with --deferrals).", ""]
     lines += [f"- Inputs: {', '.join(prose(i) for i in words.inputs(body)) or '—'}",
               f"- Window: {prose(words.window(body.get('window')))}",
-              f"- Totals: {prose(words.totals(body.get('totals') or {}))}", ""]
+              f"- Totals: {prose(words.totals(body.get('totals') or {}))}"]
+    judged = words.bands((report.get("input") or {}).get("thresholds"))
+    lines += [f"- Bands: {prose(judged)}", ""] if judged else [""]
     lines += providers(body)
     lines += scope(body)
     lines += replies(body.get("codes") or [])

@@ -59,7 +59,8 @@ def text(report: Mapping[str, Any], *, width: int = DEFAULT_WIDTH,
     lines += ["", *checks_lines(report.get("overview"), width)]
     if brief:
         return lines
-    lines += ["", *deferral_lines(report.get("deferrals"), width)]
+    lines += ["", *deferral_lines(report.get("deferrals"), width,
+                                  thresholds=(report.get("input") or {}).get("thresholds"))]
     said = {step: f"see Next, step {n}." for step, n in step_numbers(verdict).items()}
     lines += ["", *findings_lines(report.get("findings") or [], width, said)]
     return lines
