@@ -128,3 +128,35 @@ def test_check_text_and_package_say_when_the_run_set_its_own_bands(tmp_path: Pat
                              "--output", str(out)])
     assert ("- Bands: under 1 % normal, 1-30 % watch, over 30 % act; escalation window "
             "60.0 min (set for this run)") in out.read_text(encoding="utf-8")
+
+
+def test_a_fleet_sender_is_judged_by_its_own_numbers(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.toml"
+    fleet.write_text(f"""\
+[defaults]
+watch_rate = 10
+act_rate = 30
+deferrals = ["{DEMO_LOG}"]
+
+[[sender]]
+domain = "example.com"
+ips = ["192.0.2.10"]
+
+[[sender]]
+name = "strict"
+domain = "example.com"
+ips = ["192.0.2.10"]
+watch_rate = 1
+act_rate = 5
+""", encoding="utf-8")
+    jsonl = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["fleet", str(fleet), *OFFLINE, "--jsonl", str(jsonl)])
+    assert result.exit_code in (0, 1), result.output[-400:]
+    lines = {json.loads(line)["sender"]["name"]: json.loads(line)
+             for line in jsonl.read_text(encoding="utf-8").splitlines()}
+    fleetwide, strict = lines["example.com"], lines["strict"]
+    assert fleetwide["input"]["thresholds"]["act_rate"] == 30
+    assert fleetwide["deferrals"]["by_provider"]["microsoft-365"]["band"] == "watch"
+    assert "deferrals.rate_watch" in codes(fleetwide)
+    assert strict["deferrals"]["by_provider"]["microsoft-365"]["band"] == "act"
+    assert "deferrals.rate_act" in codes(strict)

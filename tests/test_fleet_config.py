@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from triage.cli import cli
 from triage.cli.fleet import shard_of
+from triage.deferrals.thresholds import Thresholds
 from triage.errors import InputError
 from triage.fleet.config import load
 from triage.fleet.positions import scan
@@ -60,6 +61,16 @@ def test_a_good_file_merges_defaults(tmp_path: Path) -> None:
         "b-pool-2", 17, "bounce.b.example", ("k1",), ())
     assert dict(b.expect) == {"dmarc_policy_at_least": "reject", "fcrdns": True,
                               "spf_tree_lookups_at_most": 8}
+    assert a.thresholds == b.thresholds == Thresholds()  # none given: the playbook's
+
+
+def test_thresholds_come_from_the_sender_then_the_defaults(tmp_path: Path) -> None:
+    text = GOOD.replace('deferrals = ["logs/maillog"]',
+                        'deferrals = ["logs/maillog"]\nact_rate = 30\nwindow = 90', 1)
+    text = text.replace("deferrals = []", "deferrals = []\nact_rate = 8\nwatch_rate = 2", 1)
+    a, b = load(write(tmp_path, text)).senders
+    assert a.thresholds == Thresholds(0.01, 0.3, 90.0)
+    assert b.thresholds == Thresholds(0.02, 0.08, 90.0)  # its own rates, the fleet's window
 
 
 BAD = [
@@ -80,6 +91,13 @@ BAD = [
     ('selectors = ["k1"]', 'selectors = ["bad selector"]', ":22:", ["#2", "selectors"]),
     ('mail_from = "bounce.b.example"', "mail_from = 7", ":21:", ["#2", "mail_from"]),
     ("[defaults]", "[default]", ":2:", ["default", "unknown key"]),
+    ('deferrals = ["logs/maillog"]', 'deferrals = ["logs/maillog"]\nact_rate = nan', ":5:",
+     ["[defaults]", "act_rate", "finite number, 0 to 100"]),
+    ('deferrals = []', "deferrals = []\nwindow = 0.5", ":24:",
+     ["#2", "window", "1 or more"]),
+    ('deferrals = []', 'deferrals = []\nwatch_rate = "2"', ":24:", ["#2", "watch_rate"]),
+    ('deferrals = []', "deferrals = []\nwatch_rate = 20\nact_rate = 10", ":25:",
+     ["#2", "act_rate (10) must not be below watch_rate (20)"]),
 ]
 
 

@@ -15,15 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from triage.deferrals.thresholds import Thresholds
 from triage.errors import InputError
 from triage.fleet.expect import check_expectations
 from triage.fleet.positions import Positions, scan
 from triage.sanitize import clean
 
 TOP_KEYS = frozenset({"defaults", "sender"})
-DEFAULT_KEYS = frozenset({"selectors", "deferrals", "expect"})
+# the numbers the deferrals and the verdict judge by (check's --watch-rate, --act-rate,
+# --window), for the fleet in [defaults] or for one sender
+THRESHOLD_KEYS = {"watch_rate": (0.0, 100.0), "act_rate": (0.0, 100.0),
+                  "window": (1.0, float("inf"))}
+DEFAULT_KEYS = frozenset({"selectors", "deferrals", "expect", *THRESHOLD_KEYS})
 SENDER_KEYS = frozenset({"name", "domain", "ips", "helo", "mail_from", "selectors", "deferrals",
-                         "expect"})
+                         "expect", *THRESHOLD_KEYS})
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class SenderSpec:
     selectors: tuple[str, ...]
     deferrals: tuple[str, ...]  # resolved against the file's folder
     expect: tuple[tuple[str, Any], ...]
+    thresholds: Thresholds = Thresholds()
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,35 @@ def _sender(where: _Where, index: int, row: Mapping[str, Any], defaults: Mapping
     return SenderSpec(index, name, where.positions.line("sender", index), domain,
                       tuple(dict.fromkeys(ips)), helo, mail_from, selectors,
                       tuple(str(folder / p) if p != "-" else p for p in deferrals),
-                      tuple(expect.items()))
+                      tuple(expect.items()), _thresholds(where, index, row, defaults))
+
+
+def _thresholds(where: _Where, index: int, row: Mapping[str, Any],
+                defaults: Mapping[str, Any]) -> Thresholds:
+    """The sender's numbers: its own keys, else [defaults], else the playbook's."""
+    import math
+
+    numbers = {}
+    for key, (lo, hi) in THRESHOLD_KEYS.items():
+        source, table, at = (row, "sender", index) if key in row else (defaults, "defaults", -1)
+        value = source.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not math.isfinite(value) or not lo <= value <= hi:
+            limit = f"{lo:g} to {hi:g}" if math.isfinite(hi) else f"{lo:g} or more"
+            raise where.error(table, at, key, f"must be a finite number, {limit}")
+        numbers[key] = float(value)
+    base = Thresholds()
+    watch = numbers.get("watch_rate", 100 * base.watch)
+    act = numbers.get("act_rate", 100 * base.act)
+    if act < watch:
+        own = "act_rate" in row or "watch_rate" in row
+        given = row if own else defaults
+        raise where.error("sender" if own else "defaults", index if own else -1,
+                          "act_rate" if "act_rate" in given else "watch_rate",
+                          f"act_rate ({act:g}) must not be below watch_rate ({watch:g})")
+    return Thresholds(watch / 100, act / 100, numbers.get("window", base.window_minutes))
 
 
 def _getter(where: _Where, table: str, index: int, row: Mapping[str, Any]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from triage.deferrals.thresholds import Thresholds
 from triage.findings import FailOn, Finding, Severity, fails
 from triage.fleet.expect import evaluate, finding
 from triage.report.model import Report
@@ -46,7 +45,7 @@ def inputs(spec: SenderSpec, deferrals: tuple[str, ...]) -> dict[str, Any]:
         "helo": clean(spec.helo, 255) if spec.helo else None,
         "mail_from": spec.mail_from or spec.domain, "selectors": list(spec.selectors),
         "deferrals": [clean(p, 500) for p in deferrals], "message": None,
-        "thresholds": Thresholds().to_dict(),  # a fleet judges by the playbook's numbers
+        "thresholds": spec.thresholds.to_dict(),
     }
 
 

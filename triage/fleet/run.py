@@ -58,12 +58,13 @@ async def run_fleet(ctx: RunContext, senders: Iterable[SenderSpec], options: Fle
 async def check_one(shared: RunContext, spec: SenderSpec, options: FleetOptions
                     ) -> dict[str, Any]:
     from triage.sender import check_sender, request
+    from triage.verdict import Policy
 
     readable, problems = _split(spec.deferrals)
     scoped = ScopedResolver(shared.resolver, time.monotonic() + options.sender_deadline)
     ctx = _scoped_context(shared, scoped)
     req = request(spec.domain, spec.ips, spec.helo, spec.mail_from, spec.selectors, readable)
-    result = await check_sender(ctx, req)
+    result = await check_sender(ctx, req, Policy.of(spec.thresholds))
     extra: list[Finding] = []
     if problems:
         extra.append(unreadable(tuple(p for p, _ in problems), tuple(w for _, w in problems)))
