@@ -160,3 +160,11 @@ act_rate = 5
     assert "deferrals.rate_watch" in codes(fleetwide)
     assert strict["deferrals"]["by_provider"]["microsoft-365"]["band"] == "act"
     assert "deferrals.rate_act" in codes(strict)
+
+
+def test_deferrals_text_says_when_the_run_set_its_own_bands() -> None:
+    default = CliRunner().invoke(cli, ["deferrals", DEMO_LOG]).stdout
+    own = CliRunner().invoke(cli, ["deferrals", DEMO_LOG, "--window", "45"]).stdout
+    assert "Bands:" not in default and default.startswith("Deferrals:")
+    assert "  Bands:  under 1 % normal, 1-5 % watch, over 5 % act; escalation window 45.0" \
+        " min (set for this run)" in own.replace("\n          ", " ")

@@ -2,7 +2,8 @@
 
 Findings come last, fitted to the width, each distinct fix once (``check`` too).
 Section renderers live in ``report/sections/<command>.py`` and expose
-``text(body, width) -> list[str]`` (and optionally ``markdown(body) -> list[str]``);
+``text(body, width) -> list[str]`` (or ``text_with_input(body, input, width)`` when the
+options given change what the text must say; optionally ``markdown(body) -> list[str]``);
 they are imported only for the command that runs. All DNS- and log-sourced
 strings pass through ``sanitize.clean`` before they are printed.
 """
@@ -41,8 +42,11 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, brief: bool = False) -
 
         return "\n".join(check.text(report.to_dict(), width=width, brief=brief)).rstrip() + "\n"
     lines: list[str] = []
+    with_input = section(report.command, "text_with_input")  # a section that shows options
     body_renderer = section(report.command, "text")
-    if body_renderer is not None:
+    if with_input is not None:
+        lines.extend(with_input(report.body, report.input, width))
+    elif body_renderer is not None:
         lines.extend(body_renderer(report.body, width))
     else:
         lines.extend(f"{k}: {clean(str(v), 200)}" for k, v in report.body.items())

@@ -15,10 +15,12 @@ def _rate(provider: Mapping[str, Any]) -> str:
     return phrases.pct(provider["deferral_rate"]) or "-"
 
 
-def text(body: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> list[str]:
+def text_with_input(body: Mapping[str, Any], inputs: Mapping[str, Any],
+                    width: int = DEFAULT_WIDTH) -> list[str]:
     """The summary ``check`` prints (its replies listed with their samples), fitted to
-    ``width``."""
-    return [*deferral_lines(body, width, codes_table=False), *samples_lines(body, width)]
+    ``width``, with the bands when the run set its own (``--watch-rate`` …)."""
+    return [*deferral_lines(body, width, codes_table=False,
+                            thresholds=inputs.get("thresholds")), *samples_lines(body, width)]
 
 
 def markdown(body: Mapping[str, Any]) -> list[str]:
