@@ -64,10 +64,15 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
 
 def _cell_lines(text: str, width: int, cut: bool) -> str:
     if cut:  # a name too long for the column breaks after a dot, dash, underscore...
-        text = " ".join(piece for token in text.split() for piece in _pieces(token, width))
+        text = _breakable(text, width)
     return "\n".join(
         textwrap.wrap(text, width=width, break_long_words=cut, break_on_hyphens=False) or [""]
     )
+
+
+def _breakable(text: str, width: int) -> str:
+    """``text`` with each word longer than ``width`` split into pieces (``_pieces``)."""
+    return " ".join(piece for token in text.split() for piece in _pieces(token, width))
 
 
 def _pieces(token: str, width: int) -> list[str]:
@@ -129,9 +134,7 @@ def _stacked(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) 
     lines: list[str] = []
     for row in rows:
         pairs = "; ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
-        text = " ".join(piece for token in f"{row[0]} — {pairs}".split()
-                        for piece in _pieces(token, max(width - 4, 8)))
-        lines += wrap(text, width, "", "    ")
+        lines += wrap(_breakable(f"{row[0]} — {pairs}", max(width - 4, 8)), width, "", "    ")
     return lines
 
 
