@@ -198,13 +198,13 @@ class ClassInfo:
 
     def fix_for(self, mtas: Sequence[str]) -> str:
         """The whole fix: general action, what never to do, the settings of ``mtas``."""
-        return " ".join(self.after(None, mtas))
+        return self.fix_after(None, mtas)
 
     def fix_after(self, advice: str | None, mtas: Sequence[str], *,
                   general: bool = False) -> str:
         """A rule's ``advice`` and what the class adds to it (``after``)."""
-        return " ".join([advice, *self.after(advice, mtas, general=general)] if advice
-                        else self.after(None, mtas))
+        own = [advice] if advice else []
+        return " ".join(own + self.after(advice, mtas, general=general))
 
     def after(self, advice: str | None, mtas: Sequence[str], *,
               general: bool = False) -> list[str]:
