@@ -62,12 +62,11 @@ def _to(provider: str, deferred: bool = False) -> Callable[[CodeRow], bool]:
     return lambda c: c.provider == provider and (bool(c.deferred) or not deferred)
 
 
-def assess(result: DeferralResult, rules: RuleTable, unparsed_samples: Sequence[str] = (),
-           thresholds: Thresholds | None = None) -> tuple[Finding, ...]:
+def assess(result: DeferralResult, rules: RuleTable, unparsed_samples: Sequence[str],
+           thresholds: Thresholds) -> tuple[Finding, ...]:
     """The findings of ``result`` (whose own ``findings`` are not read); ``rules`` gives
     the classes' findings and fixes, ``unparsed_samples`` the sanitized unparsed lines,
     ``thresholds`` the bands and the escalation window the result was judged by."""
-    thresholds = thresholds or Thresholds()
     findings: list[Finding] = []
     findings.extend(_unrecognised(result, unparsed_samples))
     findings.extend(_class_findings(result, rules))

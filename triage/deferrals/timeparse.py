@@ -66,6 +66,16 @@ class Clock:
         except ValueError:
             return None
 
+    def minute(self, minute: bytes, stats: InputStats) -> float | None:
+        """A minute read once for many lines (``b"Nov  1 00:00"``, or an RFC 3339 minute
+        with its zone, ``b"2025-11-01T00:00+01:00"``) -> epoch seconds; like ``stamp``,
+        it tells ``stats`` whether the input's stamps carry their zone."""
+        if minute[:1].isalpha():
+            stats.unzoned = True
+            return self.syslog(minute + b":00")
+        stats.zoned = True
+        return self.zoned_minute(minute)
+
     def zoned_minute(self, minute: bytes) -> float | None:
         """``b"2025-11-01T00:00+01:00"`` (an RFC 3339 minute and its zone) -> epoch
         seconds, cached like the syslog minutes."""

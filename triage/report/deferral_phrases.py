@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.deferrals.duration import spoken as duration
+from triage.deferrals.thresholds import Thresholds
 from triage.sanitize import clean
 
 MICROSOFT = ("microsoft-365", "outlook.com")
@@ -86,13 +87,10 @@ def unparsed(body: Mapping[str, Any]) -> list[str]:
     return [clean(str(s), 300) for s in body.get("unparsed_samples") or []]
 
 
-_DEFAULT_BANDS = {"watch_rate": 1.0, "act_rate": 5.0, "window_minutes": 60.0}
-
-
 def bands(thresholds: object) -> str | None:
     """The bands and window a report was judged by, when the run set its own (a report
     read later must not be taken for the playbook's 1 % / 5 % / 60 min); None for those."""
-    if not isinstance(thresholds, Mapping) or thresholds == _DEFAULT_BANDS:
+    if not isinstance(thresholds, Mapping) or thresholds == Thresholds().to_dict():
         return None
     try:
         watch, act = f"{float(thresholds['watch_rate']):g}", f"{float(thresholds['act_rate']):g}"

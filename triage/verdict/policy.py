@@ -34,6 +34,4 @@ class Policy:
         return Thresholds(self.watch, self.act, self.window_minutes)
 
     def band(self, rate: float | None) -> str:
-        if rate is None or rate < self.watch:
-            return "normal"
-        return "act" if rate > self.act else "watch"
+        return self.thresholds().band(rate) or "normal"

@@ -139,7 +139,7 @@ class Parser:
             self.agg.totals["expired"] += run.expired
         if not run.rows:
             return True
-        self._in_order(run, self._minute(minute))
+        self._in_order(run, self.clock.minute(minute, self.stats))
         for (relay, domain), count in run.sent.items():
             sent[minute, relay, domain] += count
         if run.sent:  # the first and the last delivery's stamps bound the run's
@@ -223,15 +223,6 @@ class Parser:
             self.agg.host_provider.setdefault(
                 host, self.agg.classifier.provider_of(host, self._domain(domain)))
 
-    def _minute(self, minute: bytes) -> float | None:
-        """A run's minute (``b"Nov  1 00:00"``, or ``b"2025-11-01T00:00"`` and its zone)
-        in seconds."""
-        if minute[:1].isalpha():
-            self.stats.unzoned = True
-            return self.clock.syslog(minute + b":00")
-        self.stats.zoned = True  # only zoned RFC 3339 stamps make runs
-        return self.clock.zoned_minute(minute)
-
     def _flush(self, sent: Counter[tuple[bytes, bytes, bytes]], span: set[bytes]) -> None:
         # the timeline gets one call per provider and time bucket, at the bucket's latest
         # minute (it keeps each bucket's last delivery); the other tables are counted per
@@ -240,7 +231,7 @@ class Parser:
         buckets: dict[tuple[str, float], list[float]] = {}
         for (minute, relay, domain), count in sent.items():
             carry[relay, domain] = carry.get((relay, domain), 0) + count
-            ts = self._minute(minute)
+            ts = self.clock.minute(minute, self.stats)
             if ts is None:
                 continue
             key = (self._provider(relay, domain), ts - ts % BUCKET_SECONDS)
@@ -278,13 +269,9 @@ class Parser:
 
     def _record(self, ts: bytes, qid: bytes, rcpt: bytes, relay: bytes, dsn: bytes,
                 status: bytes, text: bytes | None) -> None:
-        if ts[0] > 64:
-            self.stats.unzoned = True
-            seconds = self.clock.syslog(ts)
-        else:  # whole seconds, as the runs read them
-            seconds = self.clock.stamp(ts, self.stats)
-            if seconds is not None:
-                seconds = float(math.floor(seconds))
+        seconds = self.clock.stamp(ts, self.stats)
+        if seconds is not None:  # whole seconds, as the runs read them
+            seconds = float(math.floor(seconds))
         key = hash(qid + b": to=<" + rcpt)  # the runs' retry key
         domain = rcpt.rpartition(b"@")[2]
         if status == b"sent":
