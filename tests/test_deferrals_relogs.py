@@ -83,3 +83,21 @@ def test_an_exim_relog_counts_for_the_host_that_last_answered_its_domain(
     # no attempt named a host for fabrikam.example: tracked by its domain ("other", which
     # had no attempts, so it is in the totals only)
     assert body["retries"]["deferred_recipients"] == 3
+
+
+def test_an_exim_address_in_angle_brackets_is_the_same_recipient(tmp_path: Path) -> None:
+    """A relog as quoted in a public Exim support question (the address in <>), then the
+    delivery of the same message and recipient: one recipient, deferred then delivered."""
+    relog = ("2010-10-03 15:16:34 1P2THR-0003kV-Of == <personal_email_address@yahoo.com> "
+             "R=dnslookup_relay_to_domains T=remote_smtp defer (-53): retry time not "
+             "reached for any host")
+    delivered = ("2010-10-03 15:46:34 1P2THR-0003kV-Of => personal_email_address@yahoo.com "
+                 "R=dnslookup_relay_to_domains T=remote_smtp S=374 "
+                 "H=mta5.am0.yahoodns.net [67.195.204.72]:25 C=\"250 ok dirdel\"")
+    log = tmp_path / "mainlog"
+    log.write_text(relog + "\n" + delivered + "\n")
+    body = analyse([str(log)], NOW).to_dict()
+    assert body["totals"]["relogs"] == 1 and body["totals"]["delivered"] == 1
+    assert body["retries"]["deferred_recipients"] == 1
+    assert body["retries"]["later_delivered"] == 1 and body["retries"]["still_pending"] == 0
+    assert body["by_provider"]["yahoo"]["retries"]["later_delivered"] == 1

@@ -57,7 +57,7 @@ class Parser:
             ts, tz, msgid, flag, rcpt, rest = m.groups()
             seconds = self._time(ts, tz)
             text = rest.decode("utf-8", "replace")
-            address = rcpt.decode("utf-8", "replace").rstrip(":")
+            address = rcpt.decode("utf-8", "replace").rstrip(":").strip("<>")
             domain = address.rpartition("@")[2].lower() or None
             key = hash((msgid, address))
             host_m = _HOST.search(text)
