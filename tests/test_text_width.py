@@ -53,3 +53,33 @@ def test_a_dkim_key_is_shown_by_its_ends_and_kept_whole_in_json() -> None:
     assert len(key) > 300
     assert f"p={key[:12]}…{key[-8:]} ({len(key)} characters)" in text
     assert key[20:60] not in text
+
+
+HOSTILE_ZONE = """$ORIGIN hostile.test.
+$TTL 300
+@ IN SOA ns hostmaster 1 3600 600 86400 300
+@ IN NS ns
+ns IN A 192.0.2.1
+big._domainkey IN TXT "v=DKIM1; k=rsa; p=" {big}
+junk._domainkey IN TXT "v=DKIM1; k=rsa; p=AAAA\\007\\027\\155 AAAA{junk}"
+"""
+
+
+@pytest.mark.parametrize("selector", ["big", "junk"])
+def test_a_hostile_dkim_record_still_fits_and_shows_no_control_character(
+        tmp_path: Path, selector: str) -> None:
+    """A 3,000-character key (cut for the report: its length is still told) and a record
+    with control characters and a 200-character run without a space."""
+    key = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456789+/" * 70  # 3,080 characters
+    zone = tmp_path / "hostile.test.zone"
+    zone.write_text(HOSTILE_ZONE.format(
+        big=" ".join(f'"{key[i:i + 200]}"' for i in range(0, len(key), 200)),
+        junk="B" * 200), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dkim", "hostile.test", "--selector", selector,
+                                      "--offline", "--zone", str(zone)])
+    assert result.exit_code == 1, result.output  # an invalid key is an error finding
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert not any(ch in result.stdout for ch in "\x07\x17\x1b\x9b")
+    if selector == "big":
+        assert f"p={key[:12]}… (3080 characters or so)" in result.stdout

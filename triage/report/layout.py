@@ -48,15 +48,17 @@ def terminal_width(to_file: bool = False) -> int:
     return DEFAULT_WIDTH
 
 
-def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
-    """``text`` as lines of at most ``width``, ``first`` before the first, ``rest`` after."""
+def wrap(text: str, width: int, first: str = "", rest: str | None = None, *,
+         cut: bool = False) -> list[str]:
+    """``text`` as lines of at most ``width``, ``first`` before the first, ``rest`` after;
+    ``cut``: a word longer than a line is cut too (data such as a record, not names)."""
     hang = " " * len(first) if rest is None else rest
     lines = textwrap.wrap(
         text,
         width=max(width, len(first) + 1),
         initial_indent=first,
         subsequent_indent=hang,
-        break_long_words=False,
+        break_long_words=cut,
         break_on_hyphens=False,
     )
     return lines or [first.rstrip()]

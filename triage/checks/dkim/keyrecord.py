@@ -19,7 +19,7 @@ from dkim.util import DuplicateTag, InvalidTagValueList, parse_tag_value
 
 from triage.sanitize import clean
 
-RECORD_LIMIT = 600  # characters of a record shown in a report
+RECORD_LIMIT = 2048  # characters of a record kept in a report: an 8192-bit RSA key fits
 
 
 class KeyStatus(enum.Enum):

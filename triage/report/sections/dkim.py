@@ -9,7 +9,9 @@ from typing import Any
 from triage.report.layout import DEFAULT_WIDTH, value, wrap
 from triage.sanitize import clean
 
-_KEY = re.compile(r"\bp=([A-Za-z0-9+/=][A-Za-z0-9+/=\s]*[A-Za-z0-9+/=])")  # spaces may split it
+# spaces may split a key; a record cut for the report ends in "… [N more characters]"
+_KEY = re.compile(r"\bp=([A-Za-z0-9+/=][A-Za-z0-9+/=\s]*[A-Za-z0-9+/=])"
+                  r"(… \[(\d+) more characters\])?")
 
 
 def _key(sel: Mapping[str, Any]) -> str:
@@ -34,7 +36,8 @@ def _selector_lines(body: Mapping[str, Any], width: int) -> list[str]:
         for target in sel.get("cname_chain") or []:
             lines += wrap(clean(target, 200), width, "    CNAME -> ", "      ")
         if sel.get("record"):
-            lines += wrap(_short_key(clean(sel["record"], 4000)), width, "    ", "      ")
+            lines += wrap(_short_key(clean(sel["record"], 4000)), width, "    ", "      ",
+                          cut=True)
         if sel.get("problem") and sel["status"] != "valid":
             lines += wrap(f"({clean(sel['problem'], 160)})", width, "    ", "     ")
     return lines
@@ -45,8 +48,11 @@ def _short_key(record: str) -> str:
     the tags; the whole key is in the JSON report."""
     def cut(m: re.Match[str]) -> str:
         key = "".join(m.group(1).split())
-        return f"p={key[:12]}…{key[-8:]} ({len(key)} characters)" if len(key) > 40 \
-            else m.group(0)
+        if len(key) <= 40:
+            return m.group(0)
+        if m.group(2):  # the record was cut inside its key: the rest is key too
+            return f"p={key[:12]}… ({len(key) + int(m.group(3))} characters or so)"
+        return f"p={key[:12]}…{key[-8:]} ({len(key)} characters)"
 
     return _KEY.sub(cut, record)
 
